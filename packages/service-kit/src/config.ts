@@ -1,0 +1,76 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+
+/** Thrown when the environment does not satisfy a deployable's schema; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly variables: string[], message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** A duration in milliseconds from the environment; shared so every deployable parses them alike. */
+export const millis = z.coerce.number().int().min(0).max(86_400_000);
+
+/**
+ * The variables every kit-based process understands. Each deployable extends
+ * this with its own and parses the result once with {@link loadConfig}.
+ */
+export function kitConfigShape(defaults: { service: string; grpcPort: number; httpPort: number }) {
+  return {
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - only")
+      .default(`${defaults.service}-${hostname()}-${process.pid}`),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    ADVERTISE_HOST: z.string().min(1).optional(),
+    GRPC_PORT: port.default(defaults.grpcPort),
+    HTTP_PORT: port.default(defaults.httpPort),
+    DISCOVERY_URL: z.url().optional(),
+    DISCOVERY_TTL_MS: millis.default(5000),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    DRAIN_DELAY_MS: millis.default(150),
+    DRAIN_TIMEOUT_MS: millis.default(10_000),
+  };
+}
+
+/** The parsed form of {@link kitConfigShape}. */
+export type KitConfig = z.infer<z.ZodObject<ReturnType<typeof kitConfigShape>>>;
+
+/**
+ * Parses the environment once at start. Nothing else in a deployable reads
+ * process.env, so a bad variable fails here, named, and not at first use.
+ */
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<S>> {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) {
+    const value = env[key];
+    picked[key] = value === "" ? undefined : value;
+  }
+  const result = z.object(shape).safeParse(picked);
+  if (result.success) return result.data;
+  const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? "?")))];
+  const lines = result.error.issues.map((issue) => `  ${String(issue.path[0] ?? "?")}: ${issue.message}`);
+  throw new ConfigError(variables, `invalid configuration:\n${lines.join("\n")}`);
+}
+
+/**
+ * For main.ts: parse or stop the process with the variable named on stderr
+ * and exit code 78 (EX_CONFIG).
+ */
+export function loadConfigOrExit<S extends z.ZodRawShape>(shape: S): z.infer<z.ZodObject<S>> {
+  try {
+    return loadConfig(shape);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

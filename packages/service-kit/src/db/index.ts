@@ -1,0 +1,85 @@
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { z } from "zod";
+import type { HealthCheck } from "../status.ts";
+
+/** Which database a service runs on, chosen by DATABASE_URL. */
+export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "mssql"; url: string };
+
+/**
+ * Parses DATABASE_URL: `sqlite:<path>` (or `sqlite::memory:`) for the embedded
+ * default, `mssql://user:pass@host:1433/db` (or `sqlserver://`) for SQL Server.
+ */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\//, "");
+    if (!path) throw new Error("sqlite URL has no path");
+    return { dialect: "sqlite", path };
+  }
+  if (/^(mssql|sqlserver):\/\//.test(url)) return { dialect: "mssql", url };
+  throw new Error("must start with sqlite: or mssql://");
+}
+
+/** Zod field for DATABASE_URL, so a bad URL stops the process naming the variable. */
+export const databaseUrl = z.string().refine(
+  (value) => {
+    try {
+      parseDatabaseUrl(value);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be sqlite:<path> or mssql://user:password@host:port/database" },
+);
+
+/**
+ * Opens an SQLite file the way every service needs it: WAL so two instances
+ * can share one file, a busy timeout instead of SQLITE_BUSY errors under
+ * concurrency, and foreign keys enforced.
+ */
+export function openSqliteFile(path: string): Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { create: true, readwrite: true, strict: true });
+  db.run("PRAGMA busy_timeout = 5000");
+  if (path !== ":memory:") db.run("PRAGMA journal_mode = WAL");
+  db.run("PRAGMA synchronous = NORMAL");
+  db.run("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+/** /status check for an SQLite-backed service. */
+export function sqliteHealth(db: Database): HealthCheck {
+  return () => {
+    try {
+      db.query("SELECT 1").get();
+      return null;
+    } catch {
+      return "database unreachable";
+    }
+  };
+}
+
+/** True for SQL Server's unique-constraint (2627) and unique-index (2601) violations. */
+export function isMssqlUniqueViolation(error: unknown): boolean {
+  const number = findErrorProperty(error, "number");
+  return number === 2627 || number === 2601;
+}
+
+/** True for SQLite's UNIQUE / PRIMARY KEY constraint failures. */
+export function isSqliteUniqueViolation(error: unknown): boolean {
+  const code = findErrorProperty(error, "code");
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** Drizzle wraps driver errors; look through `cause` for the driver's property. */
+function findErrorProperty(error: unknown, key: string): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
+    const value = (current as Record<string, unknown>)[key];
+    if (value !== undefined) return value;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,26 @@
+export { ConfigError, type KitConfig, kitConfigShape, loadConfig, loadConfigOrExit, millis } from "./config.ts";
+export {
+  conflict,
+  DomainError,
+  type DomainErrorKind,
+  domainErrorCode,
+  domainToConnectError,
+  errorField,
+  FIELD_METADATA_KEY,
+  invalid,
+  notFound,
+  unavailable,
+} from "./errors.ts";
+export { createInFlight, createServerInterceptor, forwardRequestId, type InFlight } from "./interceptors.ts";
+export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from "./logger.ts";
+export { createKitMetrics, type KitMetrics, LATENCY_BUCKETS } from "./metrics.ts";
+export { type InstanceInfo, type Registration, startRegistration } from "./registration.ts";
+export {
+  acceptRequestId,
+  currentRequestId,
+  REQUEST_ID_HEADER,
+  type RequestContext,
+  runWithRequestId,
+} from "./request-context.ts";
+export { type RunningService, runService, type ServiceDefinition, startService } from "./server.ts";
+export { createStatusApp, type HealthCheck } from "./status.ts";

@@ -1,0 +1,56 @@
+import { currentRequestId } from "./request-context.ts";
+
+/** Log levels in increasing severity; "silent" turns logging off (tests). */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** Fields added to one line. */
+export type LogFields = Record<string, unknown>;
+
+/** A JSON-lines logger; every line carries the service, the instance and the current request id. */
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+/** Where lines go; stdout by default, a buffer in tests. */
+export type LogSink = (line: string) => void;
+
+const stdoutSink: LogSink = (line) => process.stdout.write(line);
+
+function serialiseError(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}
+
+/** Creates the process logger. One summary line per request/RPC is written by the kit's interceptors. */
+export function createLogger(options: {
+  level?: LogLevel;
+  base?: LogFields;
+  sink?: LogSink;
+}): Logger {
+  const threshold = rank[options.level ?? "info"];
+  const sink = options.sink ?? stdoutSink;
+  const make = (base: LogFields): Logger => {
+    const write = (level: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
+      if (rank[level] < threshold) return;
+      const line: LogFields = { time: new Date().toISOString(), level, ...base, msg };
+      const requestId = currentRequestId();
+      if (requestId) line.requestId = requestId;
+      if (fields) for (const [key, value] of Object.entries(fields)) line[key] = serialiseError(value);
+      sink(`${JSON.stringify(line)}\n`);
+    };
+    return {
+      debug: (msg, fields) => write("debug", msg, fields),
+      info: (msg, fields) => write("info", msg, fields),
+      warn: (msg, fields) => write("warn", msg, fields),
+      error: (msg, fields) => write("error", msg, fields),
+      child: (fields) => make({ ...base, ...fields }),
+    };
+  };
+  return make(options.base ?? {});
+}

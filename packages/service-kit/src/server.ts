@@ -1,0 +1,184 @@
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { type ConnectRouter, createConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createFetchHandler, type UniversalHandler } from "@connectrpc/connect/protocol";
+import type { Hono } from "hono";
+import type { KitConfig } from "./config.ts";
+import { createInFlight, createServerInterceptor } from "./interceptors.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createKitMetrics, type KitMetrics } from "./metrics.ts";
+import { startRegistration, type Registration } from "./registration.ts";
+import { createStatusApp, type HealthCheck } from "./status.ts";
+
+/** What a deployable hands the kit: its name, config, RPCs and checks. */
+export interface ServiceDefinition {
+  /** Service name as registered in discovery, e.g. "owner". */
+  name: string;
+  config: KitConfig;
+  /** Registers the Connect services this process implements. Omit for HTTP-only processes. */
+  routes?: (router: ConnectRouter) => void;
+  /** Extra HTTP routes (the gateway's REST API) served on the HTTP/1.1 listener after /status and /metrics. */
+  http?: Hono;
+  /** Reports why the process can't serve (e.g. its database is unreachable); null when healthy. */
+  health?: HealthCheck;
+  /** Stops background work and closes resources; runs after in-flight calls finished. */
+  onShutdown?: () => Promise<void> | void;
+  /** Extra discovery metadata (version, zone...). */
+  metadata?: Record<string, string>;
+  logger?: Logger;
+  metrics?: KitMetrics;
+}
+
+/** A started process: its bound ports and the handle to drain it. */
+export interface RunningService {
+  grpcPort: number;
+  httpPort: number;
+  logger: Logger;
+  metrics: KitMetrics;
+  registration?: Registration;
+  /** True from the first moment of a drain; /status answers 503 from then on. */
+  readonly draining: boolean;
+  /** Graceful drain: deregister, stop accepting, finish in-flight calls (bounded), close. */
+  drain(): Promise<void>;
+}
+
+function listenH2(server: http2.Http2Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts the two listeners every service has: h2c on GRPC_PORT for gRPC and
+ * Connect over HTTP/2, and HTTP/1.1 (Bun.serve) on HTTP_PORT for /status,
+ * /metrics, Connect and gRPC-Web. Bun serves HTTP/1.1 only and node:http2 under
+ * Bun serves h2c only, hence two ports.
+ */
+export async function startService(def: ServiceDefinition): Promise<RunningService> {
+  const { config } = def;
+  const logger =
+    def.logger ??
+    createLogger({ level: config.LOG_LEVEL, base: { service: def.name, instance: config.INSTANCE_ID } });
+  const metrics = def.metrics ?? createKitMetrics({ service: def.name, instance: config.INSTANCE_ID });
+  const inFlight = createInFlight();
+  const shutdown = new AbortController();
+  let draining = false;
+
+  const interceptor = createServerInterceptor({ service: def.name, logger, metrics, inFlight });
+  const handlers: UniversalHandler[] = [];
+  let h2: http2.Http2Server | undefined;
+  let grpcPort = 0;
+  const sessions = new Set<http2.ServerHttp2Session>();
+  if (def.routes) {
+    const router = createConnectRouter({ interceptors: [interceptor], shutdownSignal: shutdown.signal });
+    def.routes(router);
+    handlers.push(...router.handlers);
+    h2 = http2.createServer(
+      connectNodeAdapter({ routes: def.routes, interceptors: [interceptor], shutdownSignal: shutdown.signal }),
+    );
+    h2.on("session", (session) => {
+      sessions.add(session);
+      session.once("close", () => sessions.delete(session));
+    });
+    grpcPort = await listenH2(h2, config.HOST, config.GRPC_PORT);
+  }
+
+  const byPath = new Map(handlers.map((handler) => [handler.requestPath, createFetchHandler(handler)]));
+  const statusApp = createStatusApp({
+    isDraining: () => draining,
+    health: def.health,
+    metrics,
+  });
+  const bun = Bun.serve({
+    hostname: config.HOST,
+    port: config.HTTP_PORT,
+    idleTimeout: 60,
+    fetch(request, server) {
+      const path = new URL(request.url).pathname;
+      const rpc = byPath.get(path);
+      if (rpc) return rpc(request);
+      if (path === "/status" || path === "/metrics") return statusApp.fetch(request);
+      if (def.http) return def.http.fetch(request, { server });
+      return Response.json({ error: "Not found" }, { status: 404 });
+    },
+  });
+  const httpPort = bun.port ?? config.HTTP_PORT;
+
+  const advertise = config.ADVERTISE_HOST ?? config.HOST;
+  const registration = config.DISCOVERY_URL
+    ? startRegistration({
+        discoveryUrl: config.DISCOVERY_URL,
+        ttlMs: config.DISCOVERY_TTL_MS,
+        logger,
+        instance: {
+          service: def.name,
+          instanceId: config.INSTANCE_ID,
+          grpcAddress: h2 ? `${advertise}:${grpcPort}` : "",
+          httpAddress: `${advertise}:${httpPort}`,
+          metadata: { ...def.metadata },
+        },
+      })
+    : undefined;
+
+  logger.info("listening", { grpcPort: h2 ? grpcPort : undefined, httpPort });
+
+  let drained: Promise<void> | undefined;
+  const drain = () => {
+    drained ??= (async () => {
+      draining = true;
+      logger.info("draining");
+      await registration?.stop();
+      if (config.DRAIN_DELAY_MS > 0) await Bun.sleep(config.DRAIN_DELAY_MS);
+      h2?.close();
+      for (const session of sessions) session.close();
+      const httpClosed = bun.stop(false);
+      const bounded = Bun.sleep(config.DRAIN_TIMEOUT_MS).then(() => "timeout" as const);
+      const outcome = await Promise.race([Promise.all([inFlight.idle(), httpClosed]).then(() => "idle" as const), bounded]);
+      if (outcome === "timeout") logger.warn("drain timed out; closing in-flight calls", { inFlight: inFlight.count });
+      shutdown.abort();
+      for (const session of sessions) session.destroy();
+      await bun.stop(true);
+      await def.onShutdown?.();
+      logger.info("stopped");
+    })();
+    return drained;
+  };
+
+  return {
+    grpcPort,
+    httpPort,
+    logger,
+    metrics,
+    registration,
+    get draining() {
+      return draining;
+    },
+    drain,
+  };
+}
+
+/**
+ * For main.ts: starts the service and drains it on SIGTERM/SIGINT, then exits 0.
+ * Startup failures exit 1 with the cause logged.
+ */
+export async function runService(def: ServiceDefinition): Promise<RunningService> {
+  const running = await startService(def);
+  const onSignal = (signal: string) => {
+    running.logger.info("signal received", { signal });
+    void running.drain().then(
+      () => process.exit(0),
+      (error) => {
+        running.logger.error("drain failed", { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  return running;
+}
