@@ -3,7 +3,10 @@ import { z } from "zod";
 
 /** Thrown when the environment does not satisfy a deployable's schema; names every bad variable. */
 export class ConfigError extends Error {
-  constructor(readonly variables: string[], message: string) {
+  constructor(
+    readonly variables: string[],
+    message: string,
+  ) {
     super(message);
     this.name = "ConfigError";
   }

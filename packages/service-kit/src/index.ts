@@ -1,4 +1,11 @@
-export { ConfigError, type KitConfig, kitConfigShape, loadConfig, loadConfigOrExit, millis } from "./config.ts";
+export {
+  ConfigError,
+  type KitConfig,
+  kitConfigShape,
+  loadConfig,
+  loadConfigOrExit,
+  millis,
+} from "./config.ts";
 export {
   conflict,
   DomainError,

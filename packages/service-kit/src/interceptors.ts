@@ -27,7 +27,8 @@ export function createInFlight(): InFlight {
         waiters = [];
       }
     },
-    idle: () => (state.count === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    idle: () =>
+      state.count === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)),
   };
   return state;
 }
@@ -66,10 +67,14 @@ export function createServerInterceptor(deps: {
       } finally {
         if (unary) deps.inFlight.leave();
         const seconds = (performance.now() - started) / 1000;
-        const labels = { service: req.service.typeName, method, code: codeName(code) };
+        const labels = { rpc_service: req.service.typeName, method, code: codeName(code) };
         deps.metrics.rpcTotal.inc(labels);
         deps.metrics.rpcDuration.observe(labels, seconds);
-        deps.logger.info("rpc", { method: `${req.service.typeName}/${method}`, code: labels.code, ms: Math.round(seconds * 10000) / 10 });
+        deps.logger.info("rpc", {
+          method: `${req.service.typeName}/${method}`,
+          code: labels.code,
+          ms: Math.round(seconds * 10000) / 10,
+        });
       }
     });
   };

@@ -28,11 +28,7 @@ function serialiseError(value: unknown): unknown {
 }
 
 /** Creates the process logger. One summary line per request/RPC is written by the kit's interceptors. */
-export function createLogger(options: {
-  level?: LogLevel;
-  base?: LogFields;
-  sink?: LogSink;
-}): Logger {
+export function createLogger(options: { level?: LogLevel; base?: LogFields; sink?: LogSink }): Logger {
   const threshold = rank[options.level ?? "info"];
   const sink = options.sink ?? stdoutSink;
   const make = (base: LogFields): Logger => {

@@ -55,7 +55,11 @@ export function startRegistration(options: {
     if (stopped) return;
     try {
       if (!known) await register();
-      else await client.heartbeat({ service: instance.service, instanceId: instance.instanceId }, { timeoutMs: intervalMs });
+      else
+        await client.heartbeat(
+          { service: instance.service, instanceId: instance.instanceId },
+          { timeoutMs: intervalMs },
+        );
       lastFailure = "";
     } catch (error) {
       const code = error instanceof ConnectError ? error.code : Code.Unknown;
@@ -79,7 +83,10 @@ export function startRegistration(options: {
       if (timer) clearTimeout(timer);
       await current;
       try {
-        await client.deregister({ service: instance.service, instanceId: instance.instanceId }, { timeoutMs: 1000 });
+        await client.deregister(
+          { service: instance.service, instanceId: instance.instanceId },
+          { timeoutMs: 1000 },
+        );
       } catch {
         // The lease expires by itself; nothing else to do on the way out.
       }

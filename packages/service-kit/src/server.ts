@@ -1,14 +1,14 @@
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { type ConnectRouter, createConnectRouter } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createFetchHandler, type UniversalHandler } from "@connectrpc/connect/protocol";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Hono } from "hono";
 import type { KitConfig } from "./config.ts";
 import { createInFlight, createServerInterceptor } from "./interceptors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createKitMetrics, type KitMetrics } from "./metrics.ts";
-import { startRegistration, type Registration } from "./registration.ts";
+import { type Registration, startRegistration } from "./registration.ts";
 import { createStatusApp, type HealthCheck } from "./status.ts";
 
 /** What a deployable hands the kit: its name, config, RPCs and checks. */
@@ -79,7 +79,11 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
     def.routes(router);
     handlers.push(...router.handlers);
     h2 = http2.createServer(
-      connectNodeAdapter({ routes: def.routes, interceptors: [interceptor], shutdownSignal: shutdown.signal }),
+      connectNodeAdapter({
+        routes: def.routes,
+        interceptors: [interceptor],
+        shutdownSignal: shutdown.signal,
+      }),
     );
     h2.on("session", (session) => {
       sessions.add(session);
@@ -138,8 +142,12 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
       for (const session of sessions) session.close();
       const httpClosed = bun.stop(false);
       const bounded = Bun.sleep(config.DRAIN_TIMEOUT_MS).then(() => "timeout" as const);
-      const outcome = await Promise.race([Promise.all([inFlight.idle(), httpClosed]).then(() => "idle" as const), bounded]);
-      if (outcome === "timeout") logger.warn("drain timed out; closing in-flight calls", { inFlight: inFlight.count });
+      const outcome = await Promise.race([
+        Promise.all([inFlight.idle(), httpClosed]).then(() => "idle" as const),
+        bounded,
+      ]);
+      if (outcome === "timeout")
+        logger.warn("drain timed out; closing in-flight calls", { inFlight: inFlight.count });
       shutdown.abort();
       for (const session of sessions) session.destroy();
       await bun.stop(true);

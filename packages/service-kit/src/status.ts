@@ -9,7 +9,11 @@ export type HealthCheck = () => Promise<string | null> | string | null;
  * is not draining and its own dependencies answer, so orchestrators and the
  * balancer stop sending it traffic otherwise.
  */
-export function createStatusApp(deps: { isDraining: () => boolean; health?: HealthCheck; metrics: KitMetrics }) {
+export function createStatusApp(deps: {
+  isDraining: () => boolean;
+  health?: HealthCheck;
+  metrics: KitMetrics;
+}) {
   const app = new Hono();
   app.get("/status", async (c) => {
     if (deps.isDraining()) return c.json({ status: "unavailable", reason: "draining" }, 503);
