@@ -2,9 +2,12 @@
  * The one declarative list of the processes `make run` starts. Each entry says
  * what to run, on which ports, with which environment; scripts/run.ts starts them
  * in order, waits for every /status, and writes .run/processes.json.
+ *
+ * Ports and folders come from a layout so that the e2e suite can start a second,
+ * private copy of the whole system (other ports, other data) beside a `make run`.
  */
 export interface ProcessSpec {
-  /** Unique name; also the log file (.run/<name>.log) and pid file (.run/<name>.pid). */
+  /** Unique name; also the log file (<runDir>/<name>.log) and pid file (<runDir>/<name>.pid). */
   name: string;
   /** Entry file, run with `bun`. */
   entry: string;
@@ -15,15 +18,38 @@ export interface ProcessSpec {
   env: Record<string, string>;
 }
 
-const DISCOVERY_URL = "http://127.0.0.1:7001";
+/** Where a copy of the system lives: a port offset and its data and run folders. */
+export interface Layout {
+  portOffset: number;
+  dataDir: string;
+  runDir: string;
+}
+
+/** The layout of `make run`. */
+export const defaultLayout: Layout = { portOffset: 0, dataDir: ".data", runDir: ".run" };
+
+/** Reads the layout from VETMESH_PORT_OFFSET / VETMESH_DATA_DIR / VETMESH_RUN_DIR (the e2e suite sets them). */
+export function layoutFromEnv(env: Record<string, string | undefined> = process.env): Layout {
+  return {
+    portOffset: Number(env.VETMESH_PORT_OFFSET ?? 0),
+    dataDir: env.VETMESH_DATA_DIR ?? defaultLayout.dataDir,
+    runDir: env.VETMESH_RUN_DIR ?? defaultLayout.runDir,
+  };
+}
 
 /** Everything `make run` starts, in start order (discovery first so everyone can register). */
-export const processes: ProcessSpec[] = [
-  {
-    name: "demo",
-    entry: "packages/demo-service/src/main.ts",
-    grpcPort: 7401,
-    httpPort: 7402,
-    env: { INSTANCE_ID: "demo-1", DISCOVERY_URL },
-  },
-];
+export function buildProcesses(layout: Layout): ProcessSpec[] {
+  const port = (base: number) => base + layout.portOffset;
+  const data = (file: string) => `${layout.dataDir}/${file}`;
+  const DISCOVERY_URL = `http://127.0.0.1:${port(7001)}`;
+  void data;
+  return [
+    {
+      name: "demo",
+      entry: "packages/demo-service/src/main.ts",
+      grpcPort: port(7401),
+      httpPort: port(7402),
+      env: { INSTANCE_ID: "demo-1", DISCOVERY_URL },
+    },
+  ];
+}

@@ -1,0 +1,95 @@
+/**
+ * `make run`: starts every process of scripts/processes.ts in the background,
+ * skips the ones already running, waits until each /status answers 200, then
+ * prints a table and writes .run/processes.json. Logs and pids live in .run/.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { isPortFree, readAlivePid, statusOk } from "./process-control.ts";
+import { buildProcesses, layoutFromEnv, type ProcessSpec } from "./processes.ts";
+
+const STATUS_TIMEOUT_MS = 30_000;
+
+const layout = layoutFromEnv();
+const RUN_DIR = layout.runDir;
+const processes = buildProcesses(layout);
+mkdirSync(RUN_DIR, { recursive: true });
+mkdirSync(layout.dataDir, { recursive: true });
+
+interface Started {
+  spec: ProcessSpec;
+  pid: number;
+  reused: boolean;
+}
+
+async function start(spec: ProcessSpec): Promise<Started> {
+  const existing = readAlivePid(spec, RUN_DIR);
+  if (existing) return { spec, pid: existing, reused: true };
+  for (const port of [spec.httpPort, spec.grpcPort]) {
+    if (port !== undefined && !(await isPortFree(port))) {
+      throw new Error(`${spec.name}: port ${port} is already in use by a process make run did not start`);
+    }
+  }
+  const log = openSync(`${RUN_DIR}/${spec.name}.log`, "a");
+  const child = spawn(process.execPath, [spec.entry], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: {
+      ...process.env,
+      ...spec.env,
+      HTTP_PORT: String(spec.httpPort),
+      ...(spec.grpcPort !== undefined ? { GRPC_PORT: String(spec.grpcPort) } : {}),
+    },
+  });
+  closeSync(log);
+  if (child.pid === undefined) throw new Error(`${spec.name}: could not start`);
+  child.unref();
+  writeFileSync(`${RUN_DIR}/${spec.name}.pid`, `${child.pid}\n`);
+  return { spec, pid: child.pid, reused: false };
+}
+
+async function waitHealthy(started: Started): Promise<boolean> {
+  const deadline = Date.now() + STATUS_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await statusOk(started.spec.httpPort)) return true;
+    if (!readAlivePid(started.spec, RUN_DIR)) return false;
+    await Bun.sleep(100);
+  }
+  return false;
+}
+
+const started: Started[] = [];
+for (const spec of processes) {
+  const one = await start(spec);
+  started.push(one);
+  // Discovery first: the others register with it as they start.
+  if (spec.name === "discovery" && !(await waitHealthy(one))) break;
+}
+const health = await Promise.all(started.map(waitHealthy));
+
+const rows = started.map((one, index) => ({
+  name: one.spec.name,
+  pid: one.pid,
+  http: `http://127.0.0.1:${one.spec.httpPort}`,
+  grpc: one.spec.grpcPort === undefined ? "-" : `127.0.0.1:${one.spec.grpcPort}`,
+  status: health[index] ? (one.reused ? "ok (already running)" : "ok") : "FAILED",
+  log: `${RUN_DIR}/${one.spec.name}.log`,
+}));
+writeFileSync(`${RUN_DIR}/processes.json`, `${JSON.stringify(rows, null, 2)}\n`);
+
+const headers = ["name", "pid", "http", "grpc", "status", "log"] as const;
+const widths = headers.map((h) => Math.max(h.length, ...rows.map((row) => String(row[h]).length)));
+const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
+console.log(line([...headers]));
+for (const row of rows) console.log(line(headers.map((h) => String(row[h]))));
+
+const failed = rows.filter((row) => row.status === "FAILED");
+if (failed.length > 0) {
+  console.error(
+    `\n${failed.length} process(es) did not become healthy; see their logs. \`make stop\` stops the rest.`,
+  );
+  process.exit(1);
+}
+console.log(
+  `\nvetmesh is up: gateway at http://127.0.0.1:${8080 + layout.portOffset} — \`make stop\` stops everything.`,
+);
