@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file vetmesh/demo/v1/demo.proto.
  */
 export const file_vetmesh_demo_v1_demo: GenFile = /*@__PURE__*/
-  fileDesc("Chp2ZXRtZXNoL2RlbW8vdjEvZGVtby5wcm90bxIPdmV0bWVzaC5kZW1vLnYxIg0KC1BpbmdSZXF1ZXN0IjQKDFBpbmdSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJIh8KC1Nsb3dSZXF1ZXN0EhAKCGRlbGF5X21zGAEgASgFIiEKDFNsb3dSZXNwb25zZRIRCgl3YWl0ZWRfbXMYASABKAUiDQoLRmFpbFJlcXVlc3QiDgoMRmFpbFJlc3BvbnNlMusBCgtEZW1vU2VydmljZRJICgRQaW5nEhwudmV0bWVzaC5kZW1vLnYxLlBpbmdSZXF1ZXN0Gh0udmV0bWVzaC5kZW1vLnYxLlBpbmdSZXNwb25zZSIDkAIBEkgKBFNsb3cSHC52ZXRtZXNoLmRlbW8udjEuU2xvd1JlcXVlc3QaHS52ZXRtZXNoLmRlbW8udjEuU2xvd1Jlc3BvbnNlIgOQAgESSAoERmFpbBIcLnZldG1lc2guZGVtby52MS5GYWlsUmVxdWVzdBodLnZldG1lc2guZGVtby52MS5GYWlsUmVzcG9uc2UiA5ACAmIGcHJvdG8z");
+  fileDesc("Chp2ZXRtZXNoL2RlbW8vdjEvZGVtby5wcm90bxIPdmV0bWVzaC5kZW1vLnYxIg0KC1BpbmdSZXF1ZXN0IjQKDFBpbmdSZXNwb25zZRIPCgdtZXNzYWdlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJIh8KC1Nsb3dSZXF1ZXN0EhAKCGRlbGF5X21zGAEgASgFIiEKDFNsb3dSZXNwb25zZRIRCgl3YWl0ZWRfbXMYASABKAUiMgoMVGlja3NSZXF1ZXN0Eg0KBWNvdW50GAEgASgFEhMKC2ludGVydmFsX21zGAIgASgFIh0KDVRpY2tzUmVzcG9uc2USDAoEdGljaxgBIAEoBSINCgtGYWlsUmVxdWVzdCIOCgxGYWlsUmVzcG9uc2UyugIKC0RlbW9TZXJ2aWNlEkgKBFBpbmcSHC52ZXRtZXNoLmRlbW8udjEuUGluZ1JlcXVlc3QaHS52ZXRtZXNoLmRlbW8udjEuUGluZ1Jlc3BvbnNlIgOQAgESSAoEU2xvdxIcLnZldG1lc2guZGVtby52MS5TbG93UmVxdWVzdBodLnZldG1lc2guZGVtby52MS5TbG93UmVzcG9uc2UiA5ACARJNCgVUaWNrcxIdLnZldG1lc2guZGVtby52MS5UaWNrc1JlcXVlc3QaHi52ZXRtZXNoLmRlbW8udjEuVGlja3NSZXNwb25zZSIDkAIBMAESSAoERmFpbBIcLnZldG1lc2guZGVtby52MS5GYWlsUmVxdWVzdBodLnZldG1lc2guZGVtby52MS5GYWlsUmVzcG9uc2UiA5ACAmIGcHJvdG8z");
 
 /**
  * @generated from message vetmesh.demo.v1.PingRequest
@@ -82,6 +82,45 @@ export const SlowResponseSchema: GenMessage<SlowResponse> = /*@__PURE__*/
   messageDesc(file_vetmesh_demo_v1_demo, 3);
 
 /**
+ * @generated from message vetmesh.demo.v1.TicksRequest
+ */
+export type TicksRequest = Message<"vetmesh.demo.v1.TicksRequest"> & {
+  /**
+   * @generated from field: int32 count = 1;
+   */
+  count: number;
+
+  /**
+   * @generated from field: int32 interval_ms = 2;
+   */
+  intervalMs: number;
+};
+
+/**
+ * Describes the message vetmesh.demo.v1.TicksRequest.
+ * Use `create(TicksRequestSchema)` to create a new message.
+ */
+export const TicksRequestSchema: GenMessage<TicksRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_demo_v1_demo, 4);
+
+/**
+ * @generated from message vetmesh.demo.v1.TicksResponse
+ */
+export type TicksResponse = Message<"vetmesh.demo.v1.TicksResponse"> & {
+  /**
+   * @generated from field: int32 tick = 1;
+   */
+  tick: number;
+};
+
+/**
+ * Describes the message vetmesh.demo.v1.TicksResponse.
+ * Use `create(TicksResponseSchema)` to create a new message.
+ */
+export const TicksResponseSchema: GenMessage<TicksResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_demo_v1_demo, 5);
+
+/**
  * @generated from message vetmesh.demo.v1.FailRequest
  */
 export type FailRequest = Message<"vetmesh.demo.v1.FailRequest"> & {
@@ -92,7 +131,7 @@ export type FailRequest = Message<"vetmesh.demo.v1.FailRequest"> & {
  * Use `create(FailRequestSchema)` to create a new message.
  */
 export const FailRequestSchema: GenMessage<FailRequest> = /*@__PURE__*/
-  messageDesc(file_vetmesh_demo_v1_demo, 4);
+  messageDesc(file_vetmesh_demo_v1_demo, 6);
 
 /**
  * @generated from message vetmesh.demo.v1.FailResponse
@@ -105,7 +144,7 @@ export type FailResponse = Message<"vetmesh.demo.v1.FailResponse"> & {
  * Use `create(FailResponseSchema)` to create a new message.
  */
 export const FailResponseSchema: GenMessage<FailResponse> = /*@__PURE__*/
-  messageDesc(file_vetmesh_demo_v1_demo, 5);
+  messageDesc(file_vetmesh_demo_v1_demo, 7);
 
 /**
  * Upstream of the gateway's resilience demonstration endpoints. Internal:
@@ -133,6 +172,16 @@ export const DemoService: GenService<{
     methodKind: "unary";
     input: typeof SlowRequestSchema;
     output: typeof SlowResponseSchema;
+  },
+  /**
+   * Streams `count` ticks, one every interval_ms; exercises server streaming and drain.
+   *
+   * @generated from rpc vetmesh.demo.v1.DemoService.Ticks
+   */
+  ticks: {
+    methodKind: "server_streaming";
+    input: typeof TicksRequestSchema;
+    output: typeof TicksResponseSchema;
   },
   /**
    * Always fails with Internal "Exception thrown on purpose".

@@ -1,0 +1,52 @@
+# vetmesh — the commands users know: make init, make run, make stop, make tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BUN_VERSION := $(shell sed -n 's/.*"packageManager": "bun@\([0-9.]*\)".*/\1/p' package.json)
+TOOLS := .tools
+# Bun comes from the npm package `bun`, pinned, installed into .tools/ unless the right one is on PATH.
+BUN := $(shell if command -v bun >/dev/null && [ "$$(bun --version)" = "$(BUN_VERSION)" ]; then command -v bun; else echo $(TOOLS)/node_modules/.bin/bun; fi)
+
+.PHONY: help init install generate migrate run stop tests bench print-bun
+
+help:
+	@echo "make init     install Bun $(BUN_VERSION) and dependencies, generate code, migrate local databases"
+	@echo "make run      start the whole system locally (see README for the process table)"
+	@echo "make stop     stop everything make run started"
+	@echo "make tests    typecheck, lint, buf lint, unit and cross-process tests"
+	@echo "make generate regenerate packages/contracts/gen from proto/"
+	@echo "make bench    benchmarks (ratios against a Bun.serve baseline)"
+	@echo "make deploy   build images and deploy to Kubernetes meshed by Linkerd (k8s/README.md)"
+
+$(TOOLS)/node_modules/.bin/bun:
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(TOOLS) bun@$(BUN_VERSION)
+
+install: $(BUN)
+	$(BUN) install --frozen-lockfile
+
+generate: install
+	$(BUN) run generate
+
+migrate: install
+	$(BUN) scripts/migrate.ts
+
+init: install generate migrate
+	@touch .data/.initialised
+
+run:
+	@[ -f .data/.initialised ] && [ -d node_modules ] || $(MAKE) --no-print-directory init
+	$(BUN) scripts/run.ts
+
+stop:
+	@if [ -x "$(BUN)" ]; then $(BUN) scripts/stop.ts; else echo "nothing was running"; fi
+
+tests: install
+	$(BUN) scripts/test-all.ts
+
+print-bun:
+	@echo $(BUN)
+
+bench: install
+	$(BUN) bench/run.ts
+
+-include k8s/deploy.mk
