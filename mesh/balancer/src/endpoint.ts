@@ -1,0 +1,33 @@
+import type { Transport } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { forwardRequestId } from "@vetmesh/kit";
+
+/** One instance of a target service as discovery reports it (structurally a discovery `Instance`). */
+export interface Endpoint {
+  instanceId: string;
+  /** host:port of the instance's h2c listener (gRPC and Connect over HTTP/2). */
+  grpcAddress: string;
+  httpAddress?: string;
+  metadata?: Record<string, string>;
+}
+
+/** A transport to exactly one instance, closed when the instance leaves. */
+export interface InstanceTransport {
+  transport: Transport;
+  close(): void;
+}
+
+/** Builds the transport to one instance; injectable so tests can count or fake connections. */
+export type InstanceTransportFactory = (endpoint: Endpoint) => InstanceTransport;
+
+/**
+ * Default: Connect's gRPC protocol over one HTTP/2 (h2c) session per instance,
+ * forwarding the kit's request id. The session is aborted when the instance
+ * leaves, so no socket outlives its instance.
+ */
+export const grpcInstanceTransport: InstanceTransportFactory = (endpoint) => {
+  const baseUrl = `http://${endpoint.grpcAddress}`;
+  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+  const transport = createGrpcTransport({ baseUrl, sessionManager, interceptors: [forwardRequestId] });
+  return { transport, close: () => sessionManager.abort() };
+};

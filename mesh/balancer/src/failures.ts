@@ -1,0 +1,56 @@
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+
+/** Errors raised before a request left this process: refused, unroutable, or a session that already got GOAWAY. */
+const connectCodes = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EADDRNOTAVAIL",
+  "ERR_HTTP2_GOAWAY_SESSION",
+  "ERR_HTTP2_INVALID_SESSION",
+]);
+
+function chain(error: unknown): unknown[] {
+  const out: unknown[] = [];
+  let current: unknown = error;
+  while (current && typeof current === "object" && !out.includes(current) && out.length < 8) {
+    out.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+/**
+ * True when the call never reached the instance (refused, unroutable,
+ * unresolvable, or the instance is draining and sent GOAWAY): nothing was
+ * sent, so any method may be retried elsewhere.
+ */
+export function isConnectFailure(error: unknown): boolean {
+  return chain(error).some((link) => {
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === "string" && connectCodes.has(code)) return true;
+    const message = (link as { message?: unknown }).message;
+    return typeof message === "string" && /ECONNREFUSED|Connection refused|connect ECONN/i.test(message);
+  });
+}
+
+/** The Connect code of any thrown value, as clients would see it. */
+export function errorCode(error: unknown): Code {
+  return ConnectError.from(error).code;
+}
+
+/** Codes that count towards ejection: the instance itself is unwell, not the request. */
+export function isInstanceFailure(code: Code): boolean {
+  return code === Code.Unavailable || code === Code.Internal || code === Code.Unknown;
+}
+
+/** Whether a method may run twice without harm (declared idempotency_level in the proto). */
+export function isIdempotent(level: MethodOptions_IdempotencyLevel): boolean {
+  return (
+    level === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ||
+    level === MethodOptions_IdempotencyLevel.IDEMPOTENT
+  );
+}

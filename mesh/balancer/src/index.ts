@@ -1,0 +1,19 @@
+export { type Balancer, type BalancerOptions, createBalancer, createStaticBalancer } from "./balancer.ts";
+export {
+  type Endpoint,
+  grpcInstanceTransport,
+  type InstanceTransport,
+  type InstanceTransportFactory,
+} from "./endpoint.ts";
+export { errorCode, isConnectFailure, isIdempotent, isInstanceFailure } from "./failures.ts";
+export { type BalancerMetrics, createBalancerMetrics } from "./metrics.ts";
+export {
+  createOutlierDetector,
+  type FailureKind,
+  type OutlierDetector,
+  type OutlierOptions,
+} from "./outlier.ts";
+export { createServicePool, type Member, type ServicePool } from "./pool.ts";
+export { createRing, DEFAULT_VNODES, type Ring } from "./ring.ts";
+export { type BalancedTransportOptions, createBalancedTransport, ROUTING_KEY_HEADER } from "./transport.ts";
+export { createDiscoveryWatcher, type WatchBackoff } from "./watch.ts";

@@ -1,0 +1,109 @@
+import type { Logger } from "@vetmesh/kit";
+import type { Endpoint, InstanceTransport, InstanceTransportFactory } from "./endpoint.ts";
+import type { BalancerMetrics } from "./metrics.ts";
+import { createOutlierDetector, type FailureKind, type OutlierOptions } from "./outlier.ts";
+import { createRing, type Ring } from "./ring.ts";
+
+/** An instance the pool can send a call to. */
+export interface Member {
+  endpoint: Endpoint;
+  transport: InstanceTransport["transport"];
+}
+
+/**
+ * The live instances of one target service: the ring over them, one
+ * transport each, and the outlier detector that takes failing ones out.
+ */
+export interface ServicePool {
+  readonly target: string;
+  /** Replaces the instance set (a discovery snapshot). Transports of departed instances are closed. */
+  update(endpoints: readonly Endpoint[]): void;
+  /**
+   * Instances to try, best first: with a key, ring order from the key's owner
+   * (ejected instances skipped); without one, round-robin. If every instance
+   * is ejected, all of them (Envoy's panic mode: better to try than to fail).
+   */
+  candidates(key: string | undefined): Member[];
+  success(id: string): void;
+  failure(id: string, kind: FailureKind): void;
+  endpoints(): Endpoint[];
+  isEjected(id: string): boolean;
+  close(): void;
+}
+
+/** Creates the pool of one target service. */
+export function createServicePool(options: {
+  target: string;
+  factory: InstanceTransportFactory;
+  vnodes?: number;
+  outlier?: OutlierOptions;
+  metrics: BalancerMetrics;
+  logger?: Logger;
+}): ServicePool {
+  const { target, metrics, logger } = options;
+  const members = new Map<string, Member & { close(): void }>();
+  const outlier = createOutlierDetector(options.outlier);
+  let ring: Ring = createRing([], options.vnodes);
+  let cursor = 0;
+
+  const gauge = () => {
+    const ejected = outlier.ejectedCount();
+    metrics.instances.set({ target, state: "ejected" }, ejected);
+    metrics.instances.set({ target, state: "live" }, members.size - ejected);
+  };
+
+  return {
+    target,
+    update(endpoints) {
+      const next = new Map(endpoints.filter((e) => e.grpcAddress).map((e) => [e.instanceId, e]));
+      for (const [id, member] of members) {
+        const replacement = next.get(id);
+        if (replacement && replacement.grpcAddress === member.endpoint.grpcAddress) {
+          member.endpoint = replacement;
+          continue;
+        }
+        member.close();
+        members.delete(id);
+        if (!replacement) outlier.forget(id);
+      }
+      for (const [id, endpoint] of next) {
+        if (members.has(id)) continue;
+        const made = options.factory(endpoint);
+        members.set(id, { endpoint, transport: made.transport, close: made.close });
+      }
+      if (ring.members.join("\n") !== [...members.keys()].sort().join("\n"))
+        ring = createRing([...members.keys()], options.vnodes);
+      gauge();
+    },
+    candidates(key) {
+      const keyed = key !== undefined && key !== "";
+      const ids = keyed ? ring.order(key) : ring.members;
+      const healthy = ids.filter((id) => !outlier.isEjected(id));
+      let chosen = healthy.length ? healthy : [...ids];
+      if (!keyed && chosen.length) {
+        const start = cursor++ % chosen.length;
+        if (cursor > 1e9) cursor = 0;
+        chosen = [...chosen.slice(start), ...chosen.slice(0, start)];
+      }
+      return chosen
+        .map((id) => members.get(id))
+        .filter((m): m is Member & { close(): void } => m !== undefined);
+    },
+    success: (id) => outlier.success(id),
+    failure(id, kind) {
+      if (!members.has(id)) return;
+      if (outlier.failure(id, kind, members.size)) {
+        metrics.ejections.inc({ target, instance: id });
+        logger?.warn("instance ejected", { target, instance: id, kind, forMs: outlier.ejectedForMs(id) });
+        gauge();
+      }
+    },
+    endpoints: () => [...members.values()].map((m) => m.endpoint),
+    isEjected: (id) => outlier.isEjected(id),
+    close() {
+      for (const member of members.values()) member.close();
+      members.clear();
+      ring = createRing([], options.vnodes);
+    },
+  };
+}

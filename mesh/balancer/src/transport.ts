@@ -1,0 +1,124 @@
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import type { Logger } from "@vetmesh/kit";
+import { errorCode, isConnectFailure, isIdempotent, isInstanceFailure } from "./failures.ts";
+import type { BalancerMetrics } from "./metrics.ts";
+import type { Member, ServicePool } from "./pool.ts";
+
+/** Header that carries a call's routing key; calls with the same key go to the same instance. */
+export const ROUTING_KEY_HEADER = "vetmesh-routing-key";
+
+/** Per-transport behaviour. */
+export interface BalancedTransportOptions {
+  /** Extra attempts on the next instance of the ring for retryable failures. 0 or 1; default 1. */
+  retries?: number;
+}
+
+interface Deps {
+  pool: ServicePool;
+  metrics: BalancerMetrics;
+  logger?: Logger;
+  /** Resolves once the pool has had its first snapshot (or the wait is pointless). */
+  ready(timeoutMs: number): Promise<void>;
+}
+
+const firstSnapshotWaitMs = 2000;
+
+function outcome(deps: Deps, member: Member, error: unknown): { connect: boolean; code: Code } {
+  const connect = isConnectFailure(error);
+  const code = errorCode(error);
+  const id = member.endpoint.instanceId;
+  deps.metrics.failures.inc({ target: deps.pool.target, instance: id, code: Code[code] ?? String(code) });
+  if (connect) deps.pool.failure(id, "connect");
+  else if (isInstanceFailure(code)) deps.pool.failure(id, "error");
+  else if (code !== Code.Canceled && code !== Code.DeadlineExceeded) deps.pool.success(id);
+  return { connect, code };
+}
+
+/**
+ * A real Connect Transport over the instances of one service: picks an
+ * instance per call (consistent hash of the routing key, else round-robin),
+ * reports outcomes to outlier ejection, and retries once on the next instance
+ * when nothing was sent (connection failure, any method) or when an
+ * idempotent method got Unavailable, within the caller's deadline.
+ * Streams are not retried (their input may be consumed already).
+ */
+export function createBalancedTransport(deps: Deps, options: BalancedTransportOptions = {}): Transport {
+  const retries = Math.min(1, Math.max(0, options.retries ?? 1));
+  const { pool, metrics } = deps;
+  const target = pool.target;
+
+  const pick = async (header: ConstructorParameters<typeof Headers>[0], timeoutMs: number | undefined) => {
+    const headers = new Headers(header);
+    const key = headers.get(ROUTING_KEY_HEADER) ?? undefined;
+    let candidates = pool.candidates(key);
+    if (!candidates.length) {
+      await deps.ready(Math.min(timeoutMs ?? firstSnapshotWaitMs, firstSnapshotWaitMs));
+      candidates = pool.candidates(key);
+    }
+    if (!candidates.length)
+      throw new ConnectError(`no live instance of service "${target}"`, Code.Unavailable);
+    return { headers, candidates };
+  };
+
+  return {
+    async unary(method, signal, timeoutMs, header, input, contextValues) {
+      const started = performance.now();
+      const { headers, candidates } = await pick(header, timeoutMs);
+      const attempts = Math.min(1 + retries, candidates.length);
+      let lastError: unknown;
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const member = candidates[attempt]!;
+        const instance = member.endpoint.instanceId;
+        let remaining: number | undefined;
+        if (timeoutMs !== undefined) {
+          remaining = Math.floor(timeoutMs - (performance.now() - started));
+          if (remaining <= 0) break;
+        }
+        metrics.picks.inc({ target, instance });
+        if (attempt > 0) metrics.retries.inc({ target, instance });
+        try {
+          const response = await member.transport.unary(
+            method,
+            signal,
+            remaining,
+            headers,
+            input,
+            contextValues,
+          );
+          pool.success(instance);
+          return response;
+        } catch (error) {
+          lastError = error;
+          const { connect, code } = outcome(deps, member, error);
+          const retryable = connect || (code === Code.Unavailable && isIdempotent(method.idempotency));
+          if (!retryable || signal?.aborted) throw error;
+          deps.logger?.debug("retrying on next instance", { target, instance, code: Code[code] });
+        }
+      }
+      if (lastError === undefined)
+        throw new ConnectError("deadline exceeded before retry", Code.DeadlineExceeded);
+      throw lastError;
+    },
+    async stream(method, signal, timeoutMs, header, input, contextValues) {
+      const { headers, candidates } = await pick(header, timeoutMs);
+      const member = candidates[0]!;
+      const instance = member.endpoint.instanceId;
+      metrics.picks.inc({ target, instance });
+      try {
+        const response = await member.transport.stream(
+          method,
+          signal,
+          timeoutMs,
+          headers,
+          input,
+          contextValues,
+        );
+        pool.success(instance);
+        return response;
+      } catch (error) {
+        outcome(deps, member, error);
+        throw error;
+      }
+    },
+  };
+}
