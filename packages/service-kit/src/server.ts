@@ -139,16 +139,19 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
       await registration?.stop();
       if (config.DRAIN_DELAY_MS > 0) await Bun.sleep(config.DRAIN_DELAY_MS);
       h2?.close();
-      for (const session of sessions) session.close();
+      // GOAWAY: open streams finish, new ones go elsewhere; "close" fires once the last response is flushed.
+      const sessionsClosed = Promise.all(
+        [...sessions].map((session) => new Promise<void>((resolve) => session.close(() => resolve()))),
+      );
       const httpClosed = bun.stop(false);
       const bounded = Bun.sleep(config.DRAIN_TIMEOUT_MS).then(() => "timeout" as const);
-      const outcome = await Promise.race([
-        Promise.all([inFlight.idle(), httpClosed]).then(() => "idle" as const),
-        bounded,
-      ]);
-      if (outcome === "timeout")
+      const finished = Promise.all([inFlight.idle(), httpClosed]).then(() => "idle" as const);
+      if ((await Promise.race([finished, bounded])) === "timeout") {
         logger.warn("drain timed out; closing in-flight calls", { inFlight: inFlight.count });
+      }
+      // Streams (watches) never finish by themselves: end them now, then let responses flush briefly.
       shutdown.abort();
+      await Promise.race([sessionsClosed, Bun.sleep(1000)]);
       for (const session of sessions) session.destroy();
       await bun.stop(true);
       await def.onShutdown?.();
