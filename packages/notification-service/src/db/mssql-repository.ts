@@ -1,0 +1,199 @@
+import { randomUUID } from "node:crypto";
+import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import type { NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import type { OutboxRecord } from "../domain/outbox.ts";
+import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
+import { outboxMessages as t } from "./schema-mssql.ts";
+
+const leaseFree = (now: number) => or(isNull(t.leaseUntil), lte(t.leaseUntil, now));
+const due = (now: number) => and(eq(t.state, "pending"), lte(t.nextAttemptAt, now), leaseFree(now));
+
+function toRecord(row: typeof t.$inferSelect): OutboxRecord {
+  const { leaseToken: _token, ...record } = row;
+  return record;
+}
+
+/**
+ * The statements the SQL Server repository runs, built without a connection
+ * so unit tests can check their SQL with drizzle.mock().toSQL().
+ */
+export function mssqlStatements(db: NodeMsSqlDatabase) {
+  return {
+    candidates: (now: number, limit: number) =>
+      db
+        .select({ id: t.id })
+        .from(t)
+        .where(due(now))
+        .orderBy(asc(t.nextAttemptAt), asc(t.createdAt))
+        .offset(0)
+        .fetch(limit),
+    claim: (id: string, input: { owner: string; now: number; leaseMs: number; leaseToken: string }) =>
+      db
+        .update(t)
+        .set({
+          leaseToken: input.leaseToken,
+          leaseOwner: input.owner,
+          leaseUntil: input.now + input.leaseMs,
+          attempts: sql`${t.attempts} + 1`,
+          updatedAt: input.now,
+        })
+        .output()
+        .where(and(eq(t.id, id), due(input.now))),
+    markSent: (id: string, now: number) =>
+      db
+        .update(t)
+        .set({
+          state: "sent",
+          sentAt: now,
+          updatedAt: now,
+          leaseToken: null,
+          leaseOwner: null,
+          leaseUntil: null,
+          lastError: null,
+        })
+        .output({ inserted: { id: t.id } })
+        .where(and(eq(t.id, id), ne(t.state, "sent"))),
+    cancel: (recipient: string, sagaId: string, now: number) =>
+      db
+        .update(t)
+        .set({
+          state: "cancelled",
+          cancelledBy: sagaId,
+          updatedAt: now,
+          leaseToken: null,
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where(and(eq(t.recipient, recipient), inArray(t.state, ["pending", "dead"]))),
+  };
+}
+
+/**
+ * The outbox on SQL Server. Same algorithm as the SQLite repository: each
+ * claim is a single conditional UPDATE (re-checked under SQL Server's update
+ * lock), so of two dispatchers racing for a row exactly one gets it back from
+ * OUTPUT.
+ */
+export function createMssqlOutboxRepository(
+  db: NodeMsSqlDatabase,
+  close: () => Promise<void>,
+): OutboxRepository {
+  const q = mssqlStatements(db);
+  const byId = async (id: string) => {
+    const [row] = await db.select().from(t).where(eq(t.id, id));
+    return row ? toRecord(row) : undefined;
+  };
+
+  return {
+    async enqueue(input) {
+      let created = true;
+      try {
+        await db.insert(t).values({
+          id: input.id,
+          idempotencyKey: input.idempotencyKey,
+          recipient: input.recipient,
+          subject: input.subject,
+          textBody: input.text,
+          htmlBody: input.html,
+          messageId: input.messageId,
+          state: "pending",
+          attempts: 0,
+          nextAttemptAt: input.now,
+          createdAt: input.now,
+          updatedAt: input.now,
+        });
+      } catch (error) {
+        if (!isMssqlUniqueViolation(error)) throw error;
+        created = false;
+      }
+      const [row] = await db.select().from(t).where(eq(t.idempotencyKey, input.idempotencyKey));
+      if (!row) throw new Error("outbox row vanished after insert");
+      return { message: toRecord(row), created };
+    },
+
+    async claimDue({ owner, now, leaseMs, limit }) {
+      const candidates = await q.candidates(now, limit);
+      const claimed: ClaimedMessage[] = [];
+      for (const { id } of candidates) {
+        const leaseToken = randomUUID();
+        const [row] = await q.claim(id, { owner, now, leaseMs, leaseToken });
+        if (row) claimed.push({ ...toRecord(row), leaseToken });
+      }
+      return claimed;
+    },
+
+    async markSent(id, _leaseToken, now) {
+      return (await q.markSent(id, now)).length === 1;
+    },
+
+    async markFailed(id, leaseToken, update) {
+      const common = {
+        lastError: update.error.slice(0, 2000),
+        updatedAt: update.now,
+        leaseToken: null,
+        leaseOwner: null,
+        leaseUntil: null,
+      };
+      const set =
+        update.kind === "dead"
+          ? { ...common, state: "dead" as const }
+          : { ...common, nextAttemptAt: update.nextAttemptAt };
+      const rows = await db
+        .update(t)
+        .set(set)
+        .output({ inserted: { id: t.id } })
+        .where(and(eq(t.id, id), eq(t.leaseToken, leaseToken), eq(t.state, "pending")));
+      return rows.length === 1;
+    },
+
+    async listDead(limit) {
+      const rows = await db
+        .select()
+        .from(t)
+        .where(eq(t.state, "dead"))
+        .orderBy(asc(t.updatedAt), asc(t.id))
+        .offset(0)
+        .fetch(limit);
+      return rows.map(toRecord);
+    },
+
+    async retryDead(id, now) {
+      await db
+        .update(t)
+        .set({
+          state: "pending",
+          attempts: 0,
+          nextAttemptAt: now,
+          updatedAt: now,
+          leaseToken: null,
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where(and(eq(t.id, id), eq(t.state, "dead")));
+      return byId(id);
+    },
+
+    async cancelPending(recipient, sagaId, now) {
+      await q.cancel(recipient, sagaId, now);
+      const [counted] = await db
+        .select({ n: sql<number>`count(*)` })
+        .from(t)
+        .where(and(eq(t.recipient, recipient), eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)));
+      return Number(counted?.n ?? 0);
+    },
+
+    get: byId,
+
+    async health() {
+      try {
+        await db.execute(sql`select 1`);
+        return null;
+      } catch {
+        return "database unreachable";
+      }
+    },
+
+    close,
+  };
+}

@@ -1,0 +1,53 @@
+import type { EmailRequest, OutboxRecord } from "../domain/outbox.ts";
+
+/** A message a dispatcher holds a lease on; `leaseToken` proves it when reporting back. */
+export interface ClaimedMessage extends OutboxRecord {
+  leaseToken: string;
+}
+
+/** Fields stored with a new outbox message besides the request. */
+export interface NewMessage extends EmailRequest {
+  id: string;
+  messageId: string;
+  now: number;
+}
+
+/** How a failed attempt is recorded. */
+export type FailureUpdate =
+  | { kind: "retry"; nextAttemptAt: number; error: string; now: number }
+  | { kind: "dead"; error: string; now: number };
+
+/**
+ * The one storage interface of the notification service. SQLite and SQL
+ * Server implement it with the same algorithm (conditional updates guarded by
+ * state and lease), so the contract suite runs unchanged on both.
+ */
+export interface OutboxRepository {
+  /** Stores a message unless its idempotency key exists; returns the stored row either way. */
+  enqueue(input: NewMessage): Promise<{ message: OutboxRecord; created: boolean }>;
+  /**
+   * Leases up to `limit` due pending messages to `owner` until `now + leaseMs`
+   * and counts the attempt. A message whose lease is live is never returned,
+   * so each message has at most one holder at a time.
+   */
+  claimDue(input: { owner: string; now: number; leaseMs: number; limit: number }): Promise<ClaimedMessage[]>;
+  /** Records delivery. True unless the message was meanwhile marked sent by someone else. */
+  markSent(id: string, leaseToken: string, now: number): Promise<boolean>;
+  /** Records a failed attempt if the caller still holds the lease. */
+  markFailed(id: string, leaseToken: string, update: FailureUpdate): Promise<boolean>;
+  /** Dead letters, oldest first. */
+  listDead(limit: number): Promise<OutboxRecord[]>;
+  /** Dead → pending with fresh attempts; returns the row (unchanged if not dead), undefined if unknown. */
+  retryDead(id: string, now: number): Promise<OutboxRecord | undefined>;
+  /**
+   * Cancels the recipient's pending and dead messages on behalf of a saga and
+   * returns how many messages that saga has cancelled for the recipient in
+   * total, so a repeated call answers the same.
+   */
+  cancelPending(recipient: string, sagaId: string, now: number): Promise<number>;
+  /** One message by id. */
+  get(id: string): Promise<OutboxRecord | undefined>;
+  /** Null when the database answers; the reason otherwise (for /status). */
+  health(): Promise<string | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,44 @@
+import { LATENCY_BUCKETS } from "@vetmesh/kit";
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** The notification series, registered on the process's (kit) registry so /metrics shows them. */
+export interface NotificationMetrics {
+  /** Every delivery attempt, by outcome: sent, failed (will retry), dead (dead-lettered). */
+  attempts: Counter<"transport" | "outcome">;
+  /** Time spent handing one message to the transport. */
+  sendDuration: Histogram<"transport" | "outcome">;
+  /** EnqueueEmail calls, by whether they stored a new message. */
+  enqueued: Counter<"created">;
+  /** Sends whose "sent" commit found the message already sent: observed duplicates. */
+  duplicates: Counter;
+}
+
+/** Creates the notification metrics on `registry`. */
+export function createNotificationMetrics(registry: Registry): NotificationMetrics {
+  return {
+    attempts: new Counter({
+      name: "vetmesh_notification_delivery_attempts_total",
+      help: "Delivery attempts of outbox messages, by transport and outcome (sent, failed, dead)",
+      labelNames: ["transport", "outcome"] as const,
+      registers: [registry],
+    }),
+    sendDuration: new Histogram({
+      name: "vetmesh_notification_send_duration_seconds",
+      help: "Time to hand one message to the transport, by outcome",
+      labelNames: ["transport", "outcome"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    enqueued: new Counter({
+      name: "vetmesh_notification_enqueued_total",
+      help: "EnqueueEmail calls, by whether a new message was stored",
+      labelNames: ["created"] as const,
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: "vetmesh_notification_duplicate_deliveries_total",
+      help: "Deliveries that found their message already marked sent (the 250-to-commit window)",
+      registers: [registry],
+    }),
+  };
+}
