@@ -45,6 +45,14 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
   void data;
   return [
     {
+      // The registry; first, so every later process can register. It never registers with itself.
+      name: "discovery",
+      entry: "mesh/discovery/src/main.ts",
+      grpcPort: port(7000),
+      httpPort: port(7001),
+      env: { INSTANCE_ID: "discovery-1" },
+    },
+    {
       name: "demo",
       entry: "packages/demo-service/src/main.ts",
       grpcPort: port(7401),

@@ -1,0 +1,18 @@
+import { kitConfigShape, millis } from "@vetmesh/kit";
+import { z } from "zod";
+
+/** Environment of the discovery service; parsed once in main.ts. */
+export const configShape = {
+  ...kitConfigShape({ service: "discovery", grpcPort: 7000, httpPort: 7001 }),
+  /** With it, leases live in Redis and several discovery replicas share them (Kubernetes); else in memory. */
+  REDIS_URL: z.url().optional(),
+  /** Key prefix in Redis, so that several systems (or test runs) can share one Redis. */
+  DISCOVERY_REDIS_PREFIX: z.string().min(1).default("vetmesh:discovery:"),
+  /** Lease length for registrations that ask for ttl_ms 0. */
+  DISCOVERY_DEFAULT_TTL_MS: millis.default(5000),
+  /** How often expired leases are swept and announced; expiry is seen within TTL + this. */
+  DISCOVERY_SWEEP_MS: millis.default(250),
+};
+
+/** Parsed configuration of the discovery service. */
+export type Config = z.infer<z.ZodObject<typeof configShape>>;

@@ -1,0 +1,20 @@
+import { loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createDiscoveryApp } from "./app.ts";
+import { configShape } from "./config.ts";
+
+const config = loadConfigOrExit(configShape);
+const app = createDiscoveryApp({
+  redisUrl: config.REDIS_URL,
+  redisPrefix: config.DISCOVERY_REDIS_PREFIX,
+  defaultTtlMs: config.DISCOVERY_DEFAULT_TTL_MS,
+  sweepIntervalMs: config.DISCOVERY_SWEEP_MS,
+});
+// Discovery never registers with itself: DISCOVERY_URL is ignored here.
+await runService({
+  name: "discovery",
+  config: { ...config, DISCOVERY_URL: undefined },
+  routes: app.routes,
+  health: app.health,
+  onShutdown: app.close,
+  metadata: { store: config.REDIS_URL ? "redis" : "memory" },
+});
