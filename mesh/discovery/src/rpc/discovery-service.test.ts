@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
-import { DiscoveryService } from "@vetmesh/contracts/discovery/v1/discovery";
+import { DiscoveryService, type Instance } from "@vetmesh/contracts/discovery/v1/discovery";
 import {
   createInFlight,
   createKitMetrics,
@@ -30,7 +30,12 @@ function inProcess(routes: Parameters<typeof createRouterTransport>[0]) {
 
 function clock(start = 1_000_000) {
   const state = { now: start };
-  return { now: () => state.now, advance: (ms: number) => void (state.now += ms) };
+  return {
+    now: () => state.now,
+    advance: (ms: number) => {
+      state.now += ms;
+    },
+  };
 }
 
 const instance = (id: string, port = 1) => ({
@@ -125,7 +130,8 @@ for (const [kind, makeStore] of stores) {
       await client.register({ instance: instance("o-1"), ttlMs: 1000 });
       const abort = new AbortController();
       const stream = client.watch({ service: "owner" }, { signal: abort.signal })[Symbol.asyncIterator]();
-      const next = async () => ((await stream.next()).value?.instances ?? []).map((i) => i.instanceId);
+      const next = async () =>
+        ((await stream.next()).value?.instances ?? []).map((i: Instance) => i.instanceId);
       expect(await next()).toEqual(["o-1"]);
       await client.register({ instance: instance("o-2"), ttlMs: 5000 });
       expect(await next()).toEqual(["o-1", "o-2"]);
@@ -150,7 +156,8 @@ describe("redis store shared by two discovery replicas", () => {
     const clientB = createClient(DiscoveryService, inProcess(createDiscoveryApp({ store: b }).routes));
     const abort = new AbortController();
     const stream = clientB.watch({ service: "owner" }, { signal: abort.signal })[Symbol.asyncIterator]();
-    const next = async () => ((await stream.next()).value?.instances ?? []).map((i) => i.instanceId);
+    const next = async () =>
+      ((await stream.next()).value?.instances ?? []).map((i: Instance) => i.instanceId);
     expect(await next()).toEqual([]);
     await clientA.register({ instance: instance("o-1"), ttlMs: 1000 });
     expect(await next()).toEqual(["o-1"]);
