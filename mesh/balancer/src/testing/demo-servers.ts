@@ -6,6 +6,8 @@ import type { Endpoint } from "../endpoint.ts";
 /** Behaviour of one in-process test upstream; mutable so a test can make it fail mid-way. */
 export interface UpstreamBehaviour {
   pingError?: Code;
+  /** Wait this long before answering (or failing) a Ping. */
+  pingDelayMs?: number;
 }
 
 /** A real kit service (h2c + HTTP/1.1 on loopback, port 0) serving DemoService, for balancer tests. */
@@ -31,8 +33,9 @@ export async function startDemoUpstreams(count: number, prefix = "demo"): Promis
     const upstream = { behaviour: {}, calls: 0 } as TestUpstream;
     const routes = (router: ConnectRouter) =>
       router.service(DemoService, {
-        ping() {
+        async ping() {
           upstream.calls++;
+          if (upstream.behaviour.pingDelayMs) await Bun.sleep(upstream.behaviour.pingDelayMs);
           if (upstream.behaviour.pingError !== undefined)
             throw new ConnectError("told to fail", upstream.behaviour.pingError);
           return { message: "ok", instanceId };

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
+import { Registry } from "prom-client";
+import { createStaticBalancer } from "./balancer.ts";
+import { createRing } from "./ring.ts";
+import { startDemoUpstreams, type TestUpstream } from "./testing/demo-servers.ts";
+import { ROUTING_KEY_HEADER } from "./transport.ts";
+
+let upstreams: TestUpstream[] = [];
+const byId = (id: string) => upstreams.find((u) => u.endpoint.instanceId === id)!;
+
+beforeAll(async () => {
+  upstreams = await startDemoUpstreams(3, "demo");
+});
+afterAll(async () => {
+  await Promise.all(upstreams.map((u) => u.stop()));
+});
+beforeEach(() => {
+  for (const upstream of upstreams) {
+    upstream.behaviour = {};
+    upstream.calls = 0;
+  }
+});
+
+function setup() {
+  const registry = new Registry();
+  const balancer = createStaticBalancer({
+    services: { demo: upstreams.map((u) => u.endpoint) },
+    metrics: { registry },
+    outlier: { consecutiveFailures: 3, baseEjectionMs: 60_000 },
+  });
+  const client = createClient(DemoService, balancer.transport("demo"));
+  return { balancer, client, registry };
+}
+
+const ring = () => createRing(upstreams.map((u) => u.endpoint.instanceId));
+const keyed = (key: string) => ({ headers: { [ROUTING_KEY_HEADER]: key } });
+
+async function failure(promise: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await promise;
+  } catch (error) {
+    return ConnectError.from(error);
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("balanced transport", () => {
+  test("the same routing key always reaches the ring's owner; no key spreads round-robin", async () => {
+    const { balancer, client } = setup();
+    for (const key of ["alice@example.org", "bob@example.org", "pet-42"]) {
+      for (let i = 0; i < 3; i++) expect((await client.ping({}, keyed(key))).instanceId).toBe(ring().owner(key)!);
+    }
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 30; i++) {
+      const { instanceId } = await client.ping({});
+      seen.set(instanceId, (seen.get(instanceId) ?? 0) + 1);
+    }
+    expect([...seen.entries()].sort()).toEqual([
+      ["demo-1", 10],
+      ["demo-2", 10],
+      ["demo-3", 10],
+    ]);
+    await balancer.close();
+  });
+
+  test("an idempotent call that gets Unavailable is retried once on the next instance of the ring", async () => {
+    const { balancer, client, registry } = setup();
+    const [owner, next] = ring().order("alice");
+    byId(owner!).behaviour.pingError = Code.Unavailable;
+    expect((await client.ping({}, keyed("alice"))).instanceId).toBe(next!);
+    expect([byId(owner!).calls, byId(next!).calls]).toEqual([1, 1]);
+    const retries = await registry.getSingleMetric("vetmesh_balancer_retries_total")!.get();
+    expect(retries.values.map((v) => [v.labels.instance, v.value])).toEqual([[next, 1]]);
+    await balancer.close();
+  });
+
+  test("only once: when the next instance fails too, the caller gets its Unavailable", async () => {
+    const { balancer, client } = setup();
+    const [owner, next, third] = ring().order("alice");
+    byId(owner!).behaviour.pingError = Code.Unavailable;
+    byId(next!).behaviour.pingError = Code.Unavailable;
+    expect((await failure(client.ping({}, keyed("alice")))).code).toBe(Code.Unavailable);
+    expect([byId(owner!).calls, byId(next!).calls, byId(third!).calls]).toEqual([1, 1, 0]);
+    await balancer.close();
+  });
+
+  test("a method not declared idempotent is not retried after Unavailable", async () => {
+    const { balancer } = setup();
+    const transport = balancer.transport("demo");
+    const unsafe = { ...DemoService.method.ping, idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN };
+    const [owner] = ring().order("alice");
+    byId(owner!).behaviour.pingError = Code.Unavailable;
+    const error = await failure(transport.unary(unsafe, undefined, 2000, { [ROUTING_KEY_HEADER]: "alice" }, {}));
+    expect(error.code).toBe(Code.Unavailable);
+    expect(upstreams.reduce((sum, u) => sum + u.calls, 0)).toBe(1);
+    await balancer.close();
+  });
+
+  test("Internal is not retried (the instance answered), but N in a row eject the instance", async () => {
+    const { balancer, client, registry } = setup();
+    const [owner, next] = ring().order("alice");
+    byId(owner!).behaviour.pingError = Code.Internal;
+    for (let i = 0; i < 3; i++) expect((await failure(client.ping({}, keyed("alice")))).code).toBe(Code.Internal);
+    expect(byId(next!).calls).toBe(0);
+    expect(balancer.isEjected("demo", owner!)).toBe(true);
+    expect((await client.ping({}, keyed("alice"))).instanceId).toBe(next!);
+    const ejections = await registry.getSingleMetric("vetmesh_balancer_ejections_total")!.get();
+    expect(ejections.values.map((v) => [v.labels.instance, v.value])).toEqual([[owner, 1]]);
+    await balancer.close();
+  });
+
+  test("a retry only happens within the caller's deadline", async () => {
+    const { balancer, client } = setup();
+    const [owner, next] = ring().order("alice");
+    byId(owner!).behaviour = { pingError: Code.Unavailable, pingDelayMs: 50 };
+    expect((await client.ping({}, { ...keyed("alice"), timeoutMs: 1000 })).instanceId).toBe(next!);
+    byId(owner!).behaviour = { pingError: Code.Unavailable, pingDelayMs: 300 };
+    byId(next!).calls = 0;
+    expect((await failure(client.ping({}, { ...keyed("alice"), timeoutMs: 150 }))).code).toBe(Code.DeadlineExceeded);
+    expect(byId(next!).calls).toBe(0);
+    await balancer.close();
+  });
+});
+
+describe("balanced transport against a refused connection", () => {
+  test("any method is retried when nothing was sent, and the dead instance is ejected at once", async () => {
+    const [spare] = await startDemoUpstreams(1, "spare");
+    const dead = { instanceId: "dead-1", grpcAddress: spare!.endpoint.grpcAddress };
+    await spare!.stop();
+    const balancer = createStaticBalancer({ services: { demo: [dead, upstreams[0]!.endpoint] } });
+    const transport = balancer.transport("demo");
+    const unsafe = { ...DemoService.method.ping, idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN };
+    const key = [...Array(100).keys()].map((i) => `k${i}`).find((k) => createRing(["dead-1", "demo-1"]).owner(k) === "dead-1")!;
+    const response = await transport.unary(unsafe, undefined, 2000, { [ROUTING_KEY_HEADER]: key }, {});
+    expect(response.message.instanceId).toBe("demo-1");
+    expect(balancer.isEjected("demo", "dead-1")).toBe(true);
+    await balancer.close();
+  });
+});
