@@ -1,0 +1,178 @@
+import { ConnectError } from "@connectrpc/connect";
+import {
+  acceptRequestId,
+  createKitMetrics,
+  createLogger,
+  currentRequestId,
+  type HealthCheck,
+  type KitMetrics,
+  type Logger,
+  REQUEST_ID_HEADER,
+  runWithRequestId,
+} from "@vetmesh/kit";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import type Redis from "ioredis";
+import type { Config } from "./config.ts";
+import type { PolicyName } from "./domain/rate-policy.ts";
+import { clientIp } from "./http/client-ip.ts";
+import { fromConnectError, HttpError, MESSAGES } from "./http/errors.ts";
+import { createGatewayMetrics } from "./metrics.ts";
+import { createRateLimiter } from "./resilience/limiter.ts";
+import { createPetsCache } from "./resilience/pets-cache.ts";
+import { createUpstreams, type Upstreams, type UpstreamTransports } from "./resilience/upstreams.ts";
+import { REST_FIELD_NAMES, type RouteDeps } from "./routes/context.ts";
+import { registerOwnerRoutes } from "./routes/owner.ts";
+import { registerTestRoutes } from "./routes/test-routes.ts";
+import { registerVeterinaryRoutes } from "./routes/veterinary.ts";
+import { mountPassThrough } from "./rpc/pass-through.ts";
+
+/** What the gateway is built from; everything with state or I/O is injected. */
+export interface GatewayOptions {
+  config: Config;
+  /** One Connect transport per target service (balancer transports, or router transports in tests). */
+  transports: UpstreamTransports;
+  /** Shared Redis for the limiter and the cache; without it both are per-replica. */
+  redis?: Redis;
+  /** Milliseconds clock of the breakers. */
+  clock?: () => number;
+  logger?: Logger;
+  metrics?: KitMetrics;
+  /** True while the process drains: /api/status answers 503. */
+  isDraining?: () => boolean;
+  health?: HealthCheck;
+}
+
+/** The built gateway: the Hono app to serve plus handles tests and main.ts use. */
+export interface Gateway {
+  app: Hono;
+  upstreams: Upstreams;
+  metrics: KitMetrics;
+}
+
+/**
+ * Builds the public REST API of API.md plus the Connect pass-through, without
+ * listening. Request path: request id → metrics/log → security headers →
+ * CORS (if configured) → body limit → per-route rate limit → cache → breaker
+ * and deadline → upstream.
+ */
+export function createGatewayApp(options: GatewayOptions): Gateway {
+  const { config } = options;
+  const logger =
+    options.logger ??
+    createLogger({ level: config.LOG_LEVEL, base: { service: "gateway", instance: config.INSTANCE_ID } });
+  const kitMetrics =
+    options.metrics ?? createKitMetrics({ service: "gateway", instance: config.INSTANCE_ID });
+  const upstreams = createUpstreams({
+    transports: options.transports,
+    clock: options.clock ?? Date.now,
+    breaker: {
+      failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+      cooldownMs: config.BREAKER_COOLDOWN_MS,
+      halfOpenProbes: config.BREAKER_HALF_OPEN_PROBES,
+    },
+  });
+  const metrics = createGatewayMetrics(kitMetrics, () => upstreams.breakerStates());
+  const limiter = createRateLimiter({
+    redis: options.redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    logger,
+    policies: { read: config.RATE_LIMIT_READ, write: config.RATE_LIMIT_WRITE, test: config.RATE_LIMIT_TEST },
+  });
+  const cache = createPetsCache({
+    redis: options.redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    ttlMs: config.CACHE_TTL_MS,
+    logger,
+    onResult: (hit) => metrics.cache.inc({ result: hit ? "hit" : "miss" }),
+  });
+  const trusted = new Set(config.TRUSTED_PROXIES);
+  const clientKey = (c: Context) => clientIp(c, trusted);
+
+  const label = (path: string): MiddlewareHandler =>
+    async function routeLabel(c, next) {
+      c.set("route", path);
+      await next();
+    };
+  const route = (path: string, policy: PolicyName): MiddlewareHandler =>
+    async function rateLimit(c, next) {
+      c.set("route", path);
+      const decision = await limiter.consume(policy, clientKey(c));
+      c.header("RateLimit-Limit", String(decision.limit));
+      c.header("RateLimit-Remaining", String(decision.remaining));
+      c.header("RateLimit-Reset", String(decision.resetSeconds));
+      if (!decision.allowed) {
+        metrics.rateLimited.inc({ route: path, policy });
+        c.header("Retry-After", String(decision.resetSeconds));
+        return c.json({ error: MESSAGES.rateLimited }, 429);
+      }
+      await next();
+    };
+
+  const app = new Hono();
+  app.use("*", async function requestId(c, next) {
+    const id = acceptRequestId(c.req.header(REQUEST_ID_HEADER));
+    await runWithRequestId(id, async () => {
+      const started = performance.now();
+      await next();
+      c.header(REQUEST_ID_HEADER, id);
+      const seconds = (performance.now() - started) / 1000;
+      const routeName = c.get("route") ?? "unmatched";
+      metrics.requests.inc({ route: routeName, method: c.req.method, status: String(c.res.status) });
+      metrics.duration.observe({ route: routeName, method: c.req.method }, seconds);
+      logger.info("request", {
+        method: c.req.method,
+        route: routeName,
+        status: c.res.status,
+        ms: Math.round(seconds * 10000) / 10,
+      });
+    });
+  });
+  app.use("*", secureHeaders());
+  if (config.CORS_ORIGINS.length > 0) {
+    app.use("*", cors({ origin: config.CORS_ORIGINS.includes("*") ? "*" : config.CORS_ORIGINS }));
+  }
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: (c) => c.json({ error: MESSAGES.tooLarge }, 413),
+    }),
+  );
+
+  const status = async (c: Context) => {
+    if (options.isDraining?.()) return c.json({ status: "unavailable", reason: "draining" }, 503);
+    const reason = options.health ? await options.health() : null;
+    if (reason) return c.json({ status: "unavailable", reason }, 503);
+    return c.json({ status: "ok" }, 200);
+  };
+  app.get("/status", label("/status"), status);
+  app.get("/api/status", label("/api/status"), status);
+  app.get("/metrics", label("/metrics"), async (c) => {
+    c.header("content-type", kitMetrics.registry.contentType);
+    return c.body(await kitMetrics.registry.metrics());
+  });
+
+  const deps: RouteDeps = { config, upstreams, cache, route };
+  registerOwnerRoutes(app, deps);
+  registerVeterinaryRoutes(app, deps);
+  registerTestRoutes(app, deps);
+  mountPassThrough(app, { config, upstreams, limiter, cache }, label, clientKey);
+
+  app.notFound((c) => c.json({ error: MESSAGES.notFound }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json(error.body(), error.status);
+    if (error instanceof ConnectError) {
+      const { status: code, body } = fromConnectError(error, REST_FIELD_NAMES);
+      if (code >= 500) logger.warn("upstream failed", { code: error.code, error: error.message });
+      return c.json(body, code);
+    }
+    const id = currentRequestId() ?? "unknown";
+    logger.error("unexpected error", { error });
+    return c.json({ error: `Internal error (request id ${id})` }, 500);
+  });
+
+  return { app, upstreams, metrics: kitMetrics };
+}

@@ -1,0 +1,109 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { errorField } from "@vetmesh/kit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * The one table from Connect codes to HTTP statuses (connect-es
+ * `protocol-connect/http-status.ts` is the model). Typed as a Record so a
+ * missing code does not compile. DeadlineExceeded is 408, not 504: that is
+ * what the first version's clients know ("Request timed out").
+ */
+export const HTTP_STATUS_BY_CODE: Record<Code, ContentfulStatusCode> = {
+  [Code.Canceled]: 499 as ContentfulStatusCode,
+  [Code.Unknown]: 500,
+  [Code.InvalidArgument]: 400,
+  [Code.DeadlineExceeded]: 408,
+  [Code.NotFound]: 404,
+  [Code.AlreadyExists]: 409,
+  [Code.PermissionDenied]: 403,
+  [Code.ResourceExhausted]: 429,
+  [Code.FailedPrecondition]: 409,
+  [Code.Aborted]: 409,
+  [Code.OutOfRange]: 400,
+  [Code.Unimplemented]: 501,
+  [Code.Internal]: 500,
+  [Code.Unavailable]: 503,
+  [Code.DataLoss]: 500,
+  [Code.Unauthenticated]: 401,
+};
+
+/** Exact strings of API.md. */
+export const MESSAGES = {
+  timedOut: "Request timed out",
+  rateLimited: "You're being rate limited",
+  circuitOpen: "Service unavailable: circuit open",
+  unavailable: "Service unavailable",
+  notFound: "Not found",
+  tooLarge: "Request body too large",
+} as const;
+
+/** The JSON error body of every failure: `{"error": ...}` plus `details.field` when a field is at fault. */
+export interface ErrorBody {
+  error: string;
+  details?: { field: string };
+}
+
+/** A failure the gateway itself decides (validation, limits); carries its status and body. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+  body(): ErrorBody {
+    return this.field ? { error: this.message, details: { field: this.field } } : { error: this.message };
+  }
+}
+
+const CIRCUIT_OPEN_METADATA = "vetmesh-circuit-open";
+
+/**
+ * The error thrown instead of calling upstream while that target's breaker is
+ * open. Marked in metadata, not by subclass: ConnectError's `instanceof` is
+ * structural, so every ConnectError would pass a subclass check.
+ */
+export function circuitOpenError(target: string): ConnectError {
+  return new ConnectError(MESSAGES.circuitOpen, Code.Unavailable, { [CIRCUIT_OPEN_METADATA]: target });
+}
+
+/** True for the error of {@link circuitOpenError}. */
+export function isCircuitOpen(error: ConnectError): boolean {
+  return error.metadata.has(CIRCUIT_OPEN_METADATA);
+}
+
+/** Maps proto field names an upstream names (owner_ref) to the REST names the route used (email). */
+export type FieldNames = Record<string, string>;
+
+/**
+ * Turns an upstream Connect error into the REST status and body. Messages of
+ * client faults and of deliberate upstream errors pass through (the kit
+ * already hides unexpected upstream errors behind "internal error"); codes
+ * that can carry transport internals get a fixed sentence.
+ */
+export function fromConnectError(
+  error: ConnectError,
+  fields: FieldNames = {},
+): { status: ContentfulStatusCode; body: ErrorBody } {
+  const status = HTTP_STATUS_BY_CODE[error.code];
+  if (isCircuitOpen(error)) return { status, body: { error: MESSAGES.circuitOpen } };
+  switch (error.code) {
+    case Code.DeadlineExceeded:
+      return { status, body: { error: MESSAGES.timedOut } };
+    case Code.Unavailable:
+      return { status, body: { error: MESSAGES.unavailable } };
+    case Code.Unknown:
+    case Code.Canceled:
+      return { status, body: { error: "Upstream call failed" } };
+    default: {
+      const raw = errorField(error);
+      const field = raw ? (fields[raw] ?? raw) : undefined;
+      return {
+        status,
+        body: field ? { error: error.rawMessage, details: { field } } : { error: error.rawMessage },
+      };
+    }
+  }
+}

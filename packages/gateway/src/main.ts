@@ -1,0 +1,50 @@
+import { createBalancer } from "@vetmesh/balancer";
+import {
+  createKitMetrics,
+  createLogger,
+  loadConfigOrExit,
+  type RunningService,
+  runService,
+} from "@vetmesh/kit";
+import { createGatewayApp } from "./app.ts";
+import { configShape } from "./config.ts";
+import { createRedis } from "./redis.ts";
+
+const config = loadConfigOrExit(configShape);
+const logger = createLogger({
+  level: config.LOG_LEVEL,
+  base: { service: "gateway", instance: config.INSTANCE_ID },
+});
+const metrics = createKitMetrics({ service: "gateway", instance: config.INSTANCE_ID });
+const balancer = createBalancer({
+  discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
+  logger,
+  metrics,
+});
+const redis = createRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
+let running: RunningService | undefined;
+const gateway = createGatewayApp({
+  config,
+  logger,
+  metrics,
+  redis,
+  transports: {
+    owner: balancer.transport("owner"),
+    veterinary: balancer.transport("veterinary"),
+    demo: balancer.transport("demo"),
+  },
+  isDraining: () => running?.draining ?? false,
+});
+// The pass-through RPCs are mounted inside the Hono app (not as kit `routes`) so they run behind the
+// same request-id, security-header, client-IP and rate-limit middleware as the REST routes.
+running = await runService({
+  name: "gateway",
+  config,
+  logger,
+  metrics,
+  http: gateway.app,
+  onShutdown: async () => {
+    await balancer.close();
+    redis.disconnect();
+  },
+});

@@ -1,0 +1,101 @@
+import { type Client, Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
+import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
+import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
+import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { currentRequestId, REQUEST_ID_HEADER } from "@vetmesh/kit";
+import { type Breaker, type BreakerState, type CallOutcome, createBreaker } from "../domain/breaker.ts";
+import { circuitOpenError } from "../http/errors.ts";
+
+/** The services the gateway calls; one breaker each. */
+export type Target = "owner" | "veterinary" | "demo";
+
+/** The targets in a fixed order (metrics, tests). */
+export const TARGETS: readonly Target[] = ["owner", "veterinary", "demo"];
+
+/** One upstream transport per target: balancer transports in main.ts, router transports in tests. */
+export type UpstreamTransports = Record<Target, Transport>;
+
+/** Options of one guarded upstream call. */
+export interface GuardOptions {
+  /** The route's deadline, sent as the RPC's timeout so the upstream stops when the gateway gives up. */
+  timeoutMs: number;
+  routingKey?: string;
+  /** Aborts the call when the client goes away. */
+  signal?: AbortSignal;
+}
+
+/** What a guarded call hands the generated client. */
+export interface CallOptions {
+  timeoutMs: number;
+  headers: Headers;
+  signal?: AbortSignal;
+}
+
+// Codes that say the upstream itself is in trouble; everything else is an answer.
+const FAILURE_CODES = new Set<Code>([
+  Code.Unknown,
+  Code.Internal,
+  Code.Unavailable,
+  Code.DataLoss,
+  Code.DeadlineExceeded,
+]);
+
+/** Classifies an outcome for the breaker: client faults (400/404/409...) are healthy answers. */
+export function outcomeOf(error: unknown): CallOutcome {
+  const code = ConnectError.from(error).code;
+  if (code === Code.Canceled) return "ignored";
+  return FAILURE_CODES.has(code) ? "failure" : "success";
+}
+
+/** The generated clients plus the guard every call goes through: breaker, deadline, routing key, request id. */
+export interface Upstreams {
+  owner: Client<typeof OwnerService>;
+  veterinary: Client<typeof VeterinaryService>;
+  demo: Client<typeof DemoService>;
+  guard<T>(target: Target, options: GuardOptions, call: (callOptions: CallOptions) => Promise<T>): Promise<T>;
+  breakerStates(): Record<Target, BreakerState>;
+}
+
+/** Builds the clients and one breaker per target service. */
+export function createUpstreams(options: {
+  transports: UpstreamTransports;
+  breaker: { failureThreshold: number; cooldownMs: number; halfOpenProbes: number };
+  clock: () => number;
+}): Upstreams {
+  const breakers = Object.fromEntries(
+    TARGETS.map((target) => [target, createBreaker({ ...options.breaker, clock: options.clock })]),
+  ) as Record<Target, Breaker>;
+
+  return {
+    owner: createClient(OwnerService, options.transports.owner),
+    veterinary: createClient(VeterinaryService, options.transports.veterinary),
+    demo: createClient(DemoService, options.transports.demo),
+    async guard(target, guardOptions, call) {
+      const breaker = breakers[target];
+      if (!breaker.tryAcquire()) throw circuitOpenError(target);
+      const headers = new Headers();
+      const requestId = currentRequestId();
+      if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+      if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, guardOptions.routingKey);
+      try {
+        const result = await call({
+          timeoutMs: guardOptions.timeoutMs,
+          headers,
+          signal: guardOptions.signal,
+        });
+        breaker.settle("success");
+        return result;
+      } catch (error) {
+        breaker.settle(outcomeOf(error));
+        throw error;
+      }
+    },
+    breakerStates() {
+      return Object.fromEntries(TARGETS.map((target) => [target, breakers[target].state()])) as Record<
+        Target,
+        BreakerState
+      >;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createConnectRouter,
+  createContextKey,
+  createContextValues,
+  type HandlerContext,
+} from "@connectrpc/connect";
+import {
+  universalServerRequestFromFetch,
+  universalServerResponseToFetch,
+} from "@connectrpc/connect/protocol";
+import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
+import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Config } from "../config.ts";
+import type { PolicyName } from "../domain/rate-policy.ts";
+import { MESSAGES } from "../http/errors.ts";
+import type { RateLimiter } from "../resilience/limiter.ts";
+import type { PetsCache } from "../resilience/pets-cache.ts";
+import { normaliseRef } from "../resilience/pets-cache.ts";
+import type { CallOptions, Target, Upstreams } from "../resilience/upstreams.ts";
+
+/** The client key (IP) the Hono layer computed, handed to the RPC implementation. */
+const CLIENT_KEY = createContextKey("unknown", { description: "rate-limit client key" });
+
+type Message = Record<string, unknown>;
+type Forward = (req: Message, options: CallOptions) => Promise<Message>;
+
+/** What the forwarding implementations need. */
+export interface PassThroughDeps {
+  config: Config;
+  upstreams: Upstreams;
+  limiter: RateLimiter;
+  cache: PetsCache;
+}
+
+/** Reads are charged to the read policy, everything else to the write one. */
+export function policyOf(method: DescMethod): PolicyName {
+  return method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ? "read" : "write";
+}
+
+function routingKeyOf(req: Message): string | undefined {
+  for (const field of ["ownerRef", "email", "petId", "appointmentId"]) {
+    const value = req[field];
+    if (typeof value === "string" && value !== "") return normaliseRef(value);
+  }
+  return undefined;
+}
+
+/** Cache invalidation of the writes that change an owner's pet list, as the REST routes do. */
+function invalidations(method: DescMethod, req: Message, res?: Message): string[] {
+  const ref = typeof req.ownerRef === "string" ? req.ownerRef : "";
+  if (method.name === "RegisterPet") return [ref, String((res?.pet as Message | undefined)?.ownerId ?? "")];
+  if (method.name === "RemoveOwnerData")
+    return [ref, String(res?.ownerId ?? ""), String(res?.ownerEmail ?? "")];
+  return [];
+}
+
+function forwardService(service: DescService, target: Target, client: object, deps: PassThroughDeps) {
+  const impl: Record<string, (req: Message, ctx: HandlerContext) => Promise<Message>> = {};
+  const calls = client as Record<string, Forward>;
+  for (const method of service.methods) {
+    const forward = calls[method.localName];
+    if (method.methodKind !== "unary" || !forward) continue;
+    const routeDeadline =
+      method.name === "RemoveOwnerData" ? deps.config.TIMEOUT_REMOVE_DATA_MS : deps.config.TIMEOUT_DEFAULT_MS;
+    impl[method.localName] = async (req, ctx) => {
+      const decision = await deps.limiter.consume(policyOf(method), ctx.values.get(CLIENT_KEY));
+      ctx.responseHeader.set("RateLimit-Limit", String(decision.limit));
+      ctx.responseHeader.set("RateLimit-Remaining", String(decision.remaining));
+      ctx.responseHeader.set("RateLimit-Reset", String(decision.resetSeconds));
+      if (!decision.allowed) {
+        ctx.responseHeader.set("Retry-After", String(decision.resetSeconds));
+        throw new ConnectError(MESSAGES.rateLimited, Code.ResourceExhausted);
+      }
+      const timeoutMs = Math.min(routeDeadline, ctx.timeoutMs() ?? Number.POSITIVE_INFINITY);
+      const guard = { timeoutMs, routingKey: routingKeyOf(req), signal: ctx.signal };
+      const writes = method.name === "RegisterPet" || method.name === "RemoveOwnerData";
+      if (method.name === "RemoveOwnerData") await deps.cache.invalidate(invalidations(method, req));
+      try {
+        const res = await deps.upstreams.guard(target, guard, (options) => forward(req, options));
+        if (writes) await deps.cache.invalidate(invalidations(method, req, res));
+        return res;
+      } catch (error) {
+        if (writes) await deps.cache.invalidate(invalidations(method, req));
+        throw error;
+      }
+    };
+  }
+  return impl;
+}
+
+/**
+ * The public services (OwnerService, VeterinaryService) re-served by the
+ * gateway for Connect and gRPC-Web clients, each method forwarded to the
+ * upstream under the same limiter, breaker and deadline as the REST routes.
+ * Internal services are simply not registered, so their paths 404.
+ */
+export function passThroughRoutes(deps: PassThroughDeps): (router: ConnectRouter) => void {
+  return (router) => {
+    router.service(OwnerService, forwardService(OwnerService, "owner", deps.upstreams.owner, deps));
+    router.service(
+      VeterinaryService,
+      forwardService(VeterinaryService, "veterinary", deps.upstreams.veterinary, deps),
+    );
+  };
+}
+
+/** Mounts the pass-through on the Hono app, behind its middleware, with the client key in the RPC context. */
+export function mountPassThrough(
+  app: Hono,
+  deps: PassThroughDeps,
+  label: (path: string) => MiddlewareHandler,
+  clientKey: (c: Context) => string,
+): void {
+  const router = createConnectRouter();
+  passThroughRoutes(deps)(router);
+  for (const handler of router.handlers) {
+    app.on(["POST", "GET"], handler.requestPath, label(handler.requestPath), async (c) => {
+      const request = universalServerRequestFromFetch(c.req.raw, {});
+      request.contextValues = createContextValues().set(CLIENT_KEY, clientKey(c));
+      return universalServerResponseToFetch(await handler(request));
+    });
+  }
+}

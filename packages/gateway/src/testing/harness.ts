@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createRouterTransport,
+  type Transport,
+} from "@connectrpc/connect";
+import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
+import { VeterinaryInternalService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { createDemoApp } from "@vetmesh/demo-service/app";
+import { createInFlight, createKitMetrics, createLogger, createServerInterceptor } from "@vetmesh/kit";
+import { createOwnerApp } from "@vetmesh/owner-service/app";
+import { createVeterinaryApp } from "@vetmesh/veterinary-service/app";
+import type Redis from "ioredis";
+import { createGatewayApp, type GatewayOptions } from "../app.ts";
+import { type Config, defaultConfig } from "../config.ts";
+
+/** A router transport with the kit's server interceptor, so domain errors become production Connect codes. */
+export function kitRouterTransport(service: string, routes: (router: ConnectRouter) => void): Transport {
+  const interceptor = createServerInterceptor({
+    service,
+    logger: createLogger({ level: "silent" }),
+    metrics: createKitMetrics({ service, instance: `test-${crypto.randomUUID()}` }),
+    inFlight: createInFlight(),
+  });
+  return createRouterTransport(routes, { router: { interceptors: [interceptor] } });
+}
+
+// Owner and veterinary call each other; the transport is bound once both exist.
+function lateTransport(): { transport: Transport; bind(target: Transport): void } {
+  let bound: Transport | undefined;
+  const target = () => {
+    if (!bound) throw new Error("transport not bound yet");
+    return bound;
+  };
+  return {
+    transport: {
+      unary: (...args) => target().unary(...args),
+      stream: (...args) => target().stream(...args),
+    },
+    bind: (t) => {
+      bound = t;
+    },
+  };
+}
+
+/**
+ * The real owner, veterinary and demo apps (fresh SQLite files) behind
+ * in-memory router transports, and a gateway in front of them. Tests can
+ * replace any upstream transport (e.g. a failing one) and the config.
+ */
+export async function createGatewayHarness(
+  options: {
+    config?: Partial<Config>;
+    transports?: Partial<GatewayOptions["transports"]>;
+    redis?: Redis;
+    clock?: () => number;
+    /** Makes the saga's veterinary participant unreachable, so remove-data cannot finish (202). */
+    participantDown?: boolean;
+    removalWaitMs?: number;
+    isDraining?: () => boolean;
+    health?: GatewayOptions["health"];
+  } = {},
+) {
+  const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
+  const notificationTransport = createRouterTransport((router) => {
+    router.service(NotificationService, {
+      cancelPending: () => ({ cancelled: 0 }),
+      enqueueEmail: () => ({ created: true }),
+    });
+  });
+  const downTransport = createRouterTransport((router) => {
+    router.service(VeterinaryInternalService, {
+      erasePets() {
+        throw new ConnectError("veterinary down", Code.Unavailable);
+      },
+    });
+  });
+  const toVeterinary = lateTransport();
+  const toOwner = lateTransport();
+  const owner = await createOwnerApp({
+    databaseUrl: `sqlite:${join(dir, "owner.db")}`,
+    veterinaryTransport: options.participantDown ? downTransport : toVeterinary.transport,
+    notificationTransport,
+    saga: { leaseMs: 2_000, retryMinMs: 10, retryMaxMs: 50, sweepIntervalMs: 200 },
+    removalWaitMs: options.removalWaitMs ?? 2_000,
+  });
+  const veterinary = await createVeterinaryApp({
+    databaseUrl: `sqlite:${join(dir, "veterinary.db")}`,
+    ownerTransport: toOwner.transport,
+    notificationTransport,
+  });
+  const ownerTransport = kitRouterTransport("owner", owner.routes);
+  const veterinaryTransport = kitRouterTransport("veterinary", veterinary.routes);
+  toOwner.bind(ownerTransport);
+  toVeterinary.bind(veterinaryTransport);
+  const demo = createDemoApp({ instanceId: "demo-test", maxDelayMs: 30_000 });
+  const config = defaultConfig({ LOG_LEVEL: "silent", ...options.config });
+  const gateway = createGatewayApp({
+    config,
+    redis: options.redis,
+    clock: options.clock,
+    isDraining: options.isDraining,
+    health: options.health,
+    transports: {
+      owner: ownerTransport,
+      veterinary: veterinaryTransport,
+      demo: kitRouterTransport("demo", demo.routes),
+      ...options.transports,
+    },
+  });
+  return {
+    ...gateway,
+    owner,
+    veterinary,
+    config,
+    async close() {
+      await owner.close();
+      await veterinary.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON request helper for app.request(). */
+export function json(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
