@@ -59,5 +59,14 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       httpPort: port(7402),
       env: { INSTANCE_ID: "demo-1", DISCOVERY_URL },
     },
+    {
+      // The standalone balancer proxy: gRPC/Connect in, forwarded to an instance of the service the
+      // RPC's proto package names, for clients that do not embed @vetmesh/balancer.
+      name: "balancer",
+      entry: "mesh/balancer/src/main.ts",
+      grpcPort: port(7501),
+      httpPort: port(7502),
+      env: { INSTANCE_ID: "balancer-1", DISCOVERY_URL },
+    },
   ];
 }

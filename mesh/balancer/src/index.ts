@@ -1,4 +1,5 @@
 export { type Balancer, type BalancerOptions, createBalancer, createStaticBalancer } from "./balancer.ts";
+export { type Config, configShape } from "./config.ts";
 export {
   type Endpoint,
   grpcInstanceTransport,
@@ -14,6 +15,8 @@ export {
   type OutlierOptions,
 } from "./outlier.ts";
 export { createServicePool, type Member, type ServicePool } from "./pool.ts";
+export { createProxyApp, forwardableHeaders } from "./proxy.ts";
 export { createRing, DEFAULT_VNODES, type Ring } from "./ring.ts";
+export { PROXIED_SERVICES, TARGET_BY_PACKAGE, targetOf } from "./service-table.ts";
 export { type BalancedTransportOptions, createBalancedTransport, ROUTING_KEY_HEADER } from "./transport.ts";
 export { createDiscoveryWatcher, type WatchBackoff } from "./watch.ts";

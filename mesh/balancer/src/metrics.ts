@@ -1,8 +1,12 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 
-type Labels = "target" | "instance";
+type Labels = "target" | "target_instance";
 
-/** The balancer's series: what it picked, retried and ejected, per instance of each target service. */
+/**
+ * The balancer's series: what it picked, retried and ejected, per instance of
+ * each target service. The label is target_instance because "instance" is the
+ * kit's default label (this process).
+ */
 export interface BalancerMetrics {
   picks: Counter<Labels>;
   retries: Counter<Labels>;
@@ -21,7 +25,7 @@ function reuse<T>(registry: Registry | undefined, name: string, make: () => T): 
  */
 export function createBalancerMetrics(registry?: Registry): BalancerMetrics {
   const registers = registry ? [registry] : [];
-  const labelNames = ["target", "instance"] as const;
+  const labelNames = ["target", "target_instance"] as const;
   return {
     picks: reuse(
       registry,
@@ -63,7 +67,7 @@ export function createBalancerMetrics(registry?: Registry): BalancerMetrics {
         new Counter({
           name: "vetmesh_balancer_failures_total",
           help: "Failed attempts, by instance and Connect code",
-          labelNames: ["target", "instance", "code"] as const,
+          labelNames: ["target", "target_instance", "code"] as const,
           registers,
         }),
     ),

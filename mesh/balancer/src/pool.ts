@@ -93,7 +93,7 @@ export function createServicePool(options: {
     failure(id, kind) {
       if (!members.has(id)) return;
       if (outlier.failure(id, kind, members.size)) {
-        metrics.ejections.inc({ target, instance: id });
+        metrics.ejections.inc({ target, target_instance: id });
         logger?.warn("instance ejected", { target, instance: id, kind, forMs: outlier.ejectedForMs(id) });
         gauge();
       }

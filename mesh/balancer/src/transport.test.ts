@@ -51,7 +51,8 @@ describe("balanced transport", () => {
   test("the same routing key always reaches the ring's owner; no key spreads round-robin", async () => {
     const { balancer, client } = setup();
     for (const key of ["alice@example.org", "bob@example.org", "pet-42"]) {
-      for (let i = 0; i < 3; i++) expect((await client.ping({}, keyed(key))).instanceId).toBe(ring().owner(key)!);
+      for (let i = 0; i < 3; i++)
+        expect((await client.ping({}, keyed(key))).instanceId).toBe(ring().owner(key)!);
     }
     const seen = new Map<string, number>();
     for (let i = 0; i < 30; i++) {
@@ -73,7 +74,7 @@ describe("balanced transport", () => {
     expect((await client.ping({}, keyed("alice"))).instanceId).toBe(next!);
     expect([byId(owner!).calls, byId(next!).calls]).toEqual([1, 1]);
     const retries = await registry.getSingleMetric("vetmesh_balancer_retries_total")!.get();
-    expect(retries.values.map((v) => [v.labels.instance, v.value])).toEqual([[next, 1]]);
+    expect(retries.values.map((v) => [v.labels.target_instance, v.value])).toEqual([[next, 1]]);
     await balancer.close();
   });
 
@@ -90,10 +91,15 @@ describe("balanced transport", () => {
   test("a method not declared idempotent is not retried after Unavailable", async () => {
     const { balancer } = setup();
     const transport = balancer.transport("demo");
-    const unsafe = { ...DemoService.method.ping, idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN };
+    const unsafe = {
+      ...DemoService.method.ping,
+      idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
+    };
     const [owner] = ring().order("alice");
     byId(owner!).behaviour.pingError = Code.Unavailable;
-    const error = await failure(transport.unary(unsafe, undefined, 2000, { [ROUTING_KEY_HEADER]: "alice" }, {}));
+    const error = await failure(
+      transport.unary(unsafe, undefined, 2000, { [ROUTING_KEY_HEADER]: "alice" }, {}),
+    );
     expect(error.code).toBe(Code.Unavailable);
     expect(upstreams.reduce((sum, u) => sum + u.calls, 0)).toBe(1);
     await balancer.close();
@@ -103,12 +109,13 @@ describe("balanced transport", () => {
     const { balancer, client, registry } = setup();
     const [owner, next] = ring().order("alice");
     byId(owner!).behaviour.pingError = Code.Internal;
-    for (let i = 0; i < 3; i++) expect((await failure(client.ping({}, keyed("alice")))).code).toBe(Code.Internal);
+    for (let i = 0; i < 3; i++)
+      expect((await failure(client.ping({}, keyed("alice")))).code).toBe(Code.Internal);
     expect(byId(next!).calls).toBe(0);
     expect(balancer.isEjected("demo", owner!)).toBe(true);
     expect((await client.ping({}, keyed("alice"))).instanceId).toBe(next!);
     const ejections = await registry.getSingleMetric("vetmesh_balancer_ejections_total")!.get();
-    expect(ejections.values.map((v) => [v.labels.instance, v.value])).toEqual([[owner, 1]]);
+    expect(ejections.values.map((v) => [v.labels.target_instance, v.value])).toEqual([[owner, 1]]);
     await balancer.close();
   });
 
@@ -119,7 +126,9 @@ describe("balanced transport", () => {
     expect((await client.ping({}, { ...keyed("alice"), timeoutMs: 1000 })).instanceId).toBe(next!);
     byId(owner!).behaviour = { pingError: Code.Unavailable, pingDelayMs: 300 };
     byId(next!).calls = 0;
-    expect((await failure(client.ping({}, { ...keyed("alice"), timeoutMs: 150 }))).code).toBe(Code.DeadlineExceeded);
+    expect((await failure(client.ping({}, { ...keyed("alice"), timeoutMs: 150 }))).code).toBe(
+      Code.DeadlineExceeded,
+    );
     expect(byId(next!).calls).toBe(0);
     await balancer.close();
   });
@@ -132,8 +141,13 @@ describe("balanced transport against a refused connection", () => {
     await spare!.stop();
     const balancer = createStaticBalancer({ services: { demo: [dead, upstreams[0]!.endpoint] } });
     const transport = balancer.transport("demo");
-    const unsafe = { ...DemoService.method.ping, idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN };
-    const key = [...Array(100).keys()].map((i) => `k${i}`).find((k) => createRing(["dead-1", "demo-1"]).owner(k) === "dead-1")!;
+    const unsafe = {
+      ...DemoService.method.ping,
+      idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
+    };
+    const key = [...Array(100).keys()]
+      .map((i) => `k${i}`)
+      .find((k) => createRing(["dead-1", "demo-1"]).owner(k) === "dead-1")!;
     const response = await transport.unary(unsafe, undefined, 2000, { [ROUTING_KEY_HEADER]: key }, {});
     expect(response.message.instanceId).toBe("demo-1");
     expect(balancer.isEjected("demo", "dead-1")).toBe(true);

@@ -27,7 +27,7 @@ function outcome(deps: Deps, member: Member, error: unknown): { connect: boolean
   const connect = isConnectFailure(error);
   const code = errorCode(error);
   const id = member.endpoint.instanceId;
-  deps.metrics.failures.inc({ target: deps.pool.target, instance: id, code: Code[code] ?? String(code) });
+  deps.metrics.failures.inc({ target: deps.pool.target, target_instance: id, code: Code[code] ?? String(code) });
   if (connect) deps.pool.failure(id, "connect");
   else if (isInstanceFailure(code)) deps.pool.failure(id, "error");
   else if (code !== Code.Canceled && code !== Code.DeadlineExceeded) deps.pool.success(id);
@@ -74,8 +74,8 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
           remaining = Math.floor(timeoutMs - (performance.now() - started));
           if (remaining <= 0) break;
         }
-        metrics.picks.inc({ target, instance });
-        if (attempt > 0) metrics.retries.inc({ target, instance });
+        metrics.picks.inc({ target, target_instance: instance });
+        if (attempt > 0) metrics.retries.inc({ target, target_instance: instance });
         try {
           const response = await member.transport.unary(
             method,
@@ -103,7 +103,7 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
       const { headers, candidates } = await pick(header, timeoutMs);
       const member = candidates[0]!;
       const instance = member.endpoint.instanceId;
-      metrics.picks.inc({ target, instance });
+      metrics.picks.inc({ target, target_instance: instance });
       try {
         const response = await member.transport.stream(
           method,

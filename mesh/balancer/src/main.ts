@@ -1,0 +1,33 @@
+import { createKitMetrics, createLogger, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createBalancer } from "./balancer.ts";
+import { configShape } from "./config.ts";
+import { createProxyApp } from "./proxy.ts";
+
+const config = loadConfigOrExit(configShape);
+const logger = createLogger({
+  level: config.LOG_LEVEL,
+  base: { service: "balancer", instance: config.INSTANCE_ID },
+});
+const metrics = createKitMetrics({ service: "balancer", instance: config.INSTANCE_ID });
+const balancer = createBalancer({
+  discoveryUrl: config.DISCOVERY_URL,
+  logger,
+  metrics,
+  vnodes: config.BALANCER_VNODES,
+  outlier: {
+    consecutiveFailures: config.BALANCER_EJECT_CONSECUTIVE,
+    baseEjectionMs: config.BALANCER_EJECT_BASE_MS,
+    maxEjectionMs: config.BALANCER_EJECT_MAX_MS,
+    maxEjectedShare: config.BALANCER_EJECT_MAX_SHARE,
+  },
+});
+const app = createProxyApp({ balancer });
+await runService({
+  name: "balancer",
+  config,
+  routes: app.routes,
+  health: app.health,
+  onShutdown: app.close,
+  logger,
+  metrics,
+});
