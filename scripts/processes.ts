@@ -52,6 +52,38 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       httpPort: port(7001),
       env: { INSTANCE_ID: "discovery-1" },
     },
+    // Owner service ×2 sharing one SQLite file (WAL): a registration on either is visible on both at once,
+    // the UNIQUE email index holds across them, and a removal saga started on one can be resumed by the other.
+    {
+      name: "owner-1",
+      entry: "packages/owner-service/src/main.ts",
+      grpcPort: port(7101),
+      httpPort: port(7102),
+      env: { INSTANCE_ID: "owner-1", DATABASE_URL: `sqlite:${data("owner.db")}`, DISCOVERY_URL },
+    },
+    {
+      name: "owner-2",
+      entry: "packages/owner-service/src/main.ts",
+      grpcPort: port(7111),
+      httpPort: port(7112),
+      env: { INSTANCE_ID: "owner-2", DATABASE_URL: `sqlite:${data("owner.db")}`, DISCOVERY_URL },
+    },
+    // Veterinary service ×2 sharing one SQLite file (WAL): overlap checks and reminder claims are
+    // transactions on that file, so the two replicas never double-book a slot or double-send a reminder.
+    {
+      name: "veterinary-1",
+      entry: "packages/veterinary-service/src/main.ts",
+      grpcPort: port(7201),
+      httpPort: port(7202),
+      env: { INSTANCE_ID: "veterinary-1", DATABASE_URL: `sqlite:${data("veterinary.db")}`, DISCOVERY_URL },
+    },
+    {
+      name: "veterinary-2",
+      entry: "packages/veterinary-service/src/main.ts",
+      grpcPort: port(7211),
+      httpPort: port(7212),
+      env: { INSTANCE_ID: "veterinary-2", DATABASE_URL: `sqlite:${data("veterinary.db")}`, DISCOVERY_URL },
+    },
     {
       name: "demo",
       entry: "packages/demo-service/src/main.ts",

@@ -1,0 +1,136 @@
+import { fileURLToPath } from "node:url";
+import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { drizzle } from "drizzle-orm/node-mssql";
+import { migrate } from "drizzle-orm/node-mssql/migrator";
+import mssql from "mssql";
+import { toSagaStep } from "../domain/records.ts";
+import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
+import type { OwnerRepository } from "./repository.ts";
+
+/** Where drizzle-kit writes the SQL Server migrations (committed). */
+export const MSSQL_MIGRATIONS = fileURLToPath(new URL("../../drizzle/mssql", import.meta.url));
+
+/** mssql://user:pass@host:port/db?encrypt=true → a tedious pool config (user and password URL-decoded). */
+export function mssqlPoolConfig(url: string): mssql.config {
+  const parsed = new URL(url);
+  return {
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    server: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 1433,
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
+    options: {
+      encrypt: parsed.searchParams.get("encrypt") === "true",
+      trustServerCertificate: parsed.searchParams.get("trustServerCertificate") !== "false",
+    },
+  };
+}
+
+/** Rows changed by an insert/update/delete on node-mssql. */
+function affected(result: { rowsAffected?: number[] }): number {
+  return result.rowsAffected?.reduce((sum, n) => sum + n, 0) ?? 0;
+}
+
+/**
+ * Connects, applies the committed migrations (retried: replicas starting
+ * together race on drizzle's applied-migrations read; each migration runs in
+ * one transaction, so the loser fails cleanly and the retry finds it applied).
+ */
+export async function openMssqlRepository(url: string): Promise<OwnerRepository> {
+  const pool = new mssql.ConnectionPool(mssqlPoolConfig(url));
+  await pool.connect();
+  const db = drizzle({ client: pool });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(db, { migrationsFolder: MSSQL_MIGRATIONS });
+      break;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await Bun.sleep(50 * attempt + Math.floor(Math.random() * 50));
+    }
+  }
+  return createMssqlRepository(db, () => pool.close());
+}
+
+/** The SQL Server adapter of {@link OwnerRepository}; `db` may be any client (tests pass a scripted one). */
+export function createMssqlRepository(db: AnyMsSqlDb, close: () => Promise<void>): OwnerRepository {
+  const q = mssqlQueries(db);
+  return {
+    dialect: "mssql",
+    async insertOwner(owner) {
+      try {
+        await q.insertOwner(owner);
+        return "inserted";
+      } catch (error) {
+        if (isMssqlUniqueViolation(error)) return "duplicate";
+        throw error;
+      }
+    },
+    async findOwnerById(id) {
+      return (await q.findOwnerById(id))[0];
+    },
+    async findOwnerByEmail(email) {
+      return (await q.findOwnerByEmail(email))[0];
+    },
+    async insertPetForVisibleOwner(pet) {
+      return affected(await q.insertPetForVisibleOwner(pet)) === 1;
+    },
+    async listPets(ownerId) {
+      return q.listPets(ownerId);
+    },
+    async findPet(id) {
+      return (await q.findPet(id))[0];
+    },
+    async startRemoval(saga) {
+      return db
+        .transaction(async (tx) => {
+          const t = mssqlQueries(tx);
+          if (affected(await t.hideOwner(saga.ownerId, saga.id)) !== 1) {
+            tx.rollback();
+          }
+          await t.insertSaga(saga);
+          return true;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === "TransactionRollbackError") return false;
+          throw error;
+        });
+    },
+    async findSaga(id) {
+      const row = (await q.findSaga(id))[0];
+      return row ? { ...row, step: toSagaStep(row.step) } : undefined;
+    },
+    async listUnfinishedSagaIds() {
+      return (await q.listUnfinishedSagaIds()).map((row) => row.id);
+    },
+    async claimSaga(id, leaseOwner, now, leaseUntil) {
+      return affected(await q.claimSaga(id, leaseOwner, now, leaseUntil)) === 1;
+    },
+    async advanceSaga(id, from, to, now) {
+      return affected(await q.advanceSaga(id, from, to, now)) === 1;
+    },
+    async recordSagaFailure(id, error, now) {
+      await q.recordSagaFailure(id, error, now);
+    },
+    async finishRemoval(sagaId, ownerId, now) {
+      await db.transaction(async (tx) => {
+        const t = mssqlQueries(tx);
+        await t.deletePetsOf(ownerId);
+        await t.deleteOwner(ownerId);
+        await t.markSagaDone(sagaId, now);
+      });
+    },
+    async releaseSaga(id, leaseOwner) {
+      await q.releaseSaga(id, leaseOwner);
+    },
+    async health() {
+      try {
+        await db.execute("select 1");
+        return null;
+      } catch {
+        return "database unreachable";
+      }
+    },
+    close,
+  };
+}

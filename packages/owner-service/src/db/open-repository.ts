@@ -1,0 +1,16 @@
+import { openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
+import { openMssqlRepository } from "./mssql-repository.ts";
+import type { OwnerRepository } from "./repository.ts";
+import { createSqliteRepository, migrateSqlite } from "./sqlite-repository.ts";
+
+/**
+ * Opens the database DATABASE_URL names, applies the committed migrations and
+ * returns the repository: the only place that knows which dialect runs.
+ */
+export async function openRepository(databaseUrl: string): Promise<OwnerRepository> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.dialect === "mssql") return openMssqlRepository(target.url);
+  const client = openSqliteFile(target.path);
+  await migrateSqlite(client);
+  return createSqliteRepository(client);
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { OwnerRecord, PetRecord, SagaRecord } from "../domain/records.ts";
+import { openRepository } from "./open-repository.ts";
+import type { OwnerRepository } from "./repository.ts";
+
+/** The same suite against every dialect this machine can reach. */
+const dir = mkdtempSync(join(tmpdir(), "owner-contract-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const mssqlUrl = process.env.MSSQL_URL;
+const dialects: Array<{ name: string; url?: string; why?: string }> = [
+  { name: "sqlite", url: `sqlite:${join(dir, "owner.db")}` },
+  mssqlUrl
+    ? { name: "mssql", url: mssqlUrl }
+    : { name: "mssql", why: "skipped: MSSQL_URL is not set (no SQL Server on this machine)" },
+];
+
+const run = crypto.randomUUID().slice(0, 8);
+const owner = (n: number): OwnerRecord => ({
+  id: crypto.randomUUID(),
+  email: `contract-${run}-${n}@example.org`,
+  createdAt: 1_700_000_000_000 + n,
+  removalSagaId: null,
+});
+const pet = (ownerId: string, n: number, name = `pet ${n}`): PetRecord => ({
+  id: crypto.randomUUID(),
+  ownerId,
+  type: "Dog",
+  race: "Chihuaua",
+  name,
+  createdAt: 1_700_000_000_000 + n,
+});
+const saga = (o: OwnerRecord, n = 0): SagaRecord => ({
+  id: crypto.randomUUID(),
+  ownerId: o.id,
+  ownerEmail: o.email,
+  step: "erase_veterinary",
+  attempts: 0,
+  lastError: null,
+  leaseOwner: null,
+  leaseUntil: null,
+  createdAt: 1_700_000_000_000 + n,
+  updatedAt: 1_700_000_000_000 + n,
+  completedAt: null,
+});
+
+for (const dialect of dialects) {
+  const url = dialect.url;
+  if (!url) {
+    describe.skip(`OwnerRepository contract on ${dialect.name} — ${dialect.why}`, () => {
+      test("not run", () => {});
+    });
+    continue;
+  }
+  describe(`OwnerRepository contract on ${dialect.name}`, () => {
+    let repo: OwnerRepository;
+    beforeAll(async () => {
+      repo = await openRepository(url);
+    });
+    afterAll(async () => {
+      await repo.close();
+    });
+
+    test("insert and find an owner by id and by email", async () => {
+      const o = owner(1);
+      expect(await repo.insertOwner(o)).toBe("inserted");
+      expect(await repo.findOwnerById(o.id)).toEqual(o);
+      expect(await repo.findOwnerByEmail(o.email)).toEqual(o);
+      expect(await repo.findOwnerById(crypto.randomUUID())).toBeUndefined();
+      expect(await repo.findOwnerByEmail(`nobody-${run}@example.org`)).toBeUndefined();
+    });
+
+    test("the UNIQUE index rejects a second owner with the same email", async () => {
+      const o = owner(2);
+      expect(await repo.insertOwner(o)).toBe("inserted");
+      expect(await repo.insertOwner({ ...o, id: crypto.randomUUID() })).toBe("duplicate");
+      expect(await repo.findOwnerByEmail(o.email)).toEqual(o);
+    });
+
+    test("pets: insert for a visible owner, list in order, find; Unicode kept", async () => {
+      const o = owner(3);
+      await repo.insertOwner(o);
+      const first = pet(o.id, 1, "Ðévil incarnate 😈");
+      const second = pet(o.id, 2, "犬");
+      expect(await repo.insertPetForVisibleOwner(second)).toBe(true);
+      expect(await repo.insertPetForVisibleOwner(first)).toBe(true);
+      expect(await repo.listPets(o.id)).toEqual([first, second]);
+      expect(await repo.findPet(first.id)).toEqual(first);
+      expect(await repo.findPet(crypto.randomUUID())).toBeUndefined();
+      expect(await repo.insertPetForVisibleOwner(pet(crypto.randomUUID(), 3))).toBe(false);
+    });
+
+    test("startRemoval hides the owner once; pets can no longer be added", async () => {
+      const o = owner(4);
+      await repo.insertOwner(o);
+      const s = saga(o);
+      expect(await repo.startRemoval(s)).toBe(true);
+      expect(await repo.startRemoval(saga(o))).toBe(false);
+      expect((await repo.findOwnerById(o.id))?.removalSagaId).toBe(s.id);
+      expect(await repo.findSaga(s.id)).toEqual(s);
+      expect(await repo.insertPetForVisibleOwner(pet(o.id, 5))).toBe(false);
+      expect(await repo.listUnfinishedSagaIds()).toContain(s.id);
+    });
+
+    test("lease: claim, renew by holder, refuse others until expiry", async () => {
+      const o = owner(5);
+      await repo.insertOwner(o);
+      const s = saga(o);
+      await repo.startRemoval(s);
+      expect(await repo.claimSaga(s.id, "a", 1000, 2000)).toBe(true);
+      expect(await repo.claimSaga(s.id, "b", 1500, 2500)).toBe(false);
+      expect(await repo.claimSaga(s.id, "a", 1500, 2500)).toBe(true);
+      expect(await repo.claimSaga(s.id, "b", 2600, 3600)).toBe(true);
+      await repo.releaseSaga(s.id, "a");
+      expect((await repo.findSaga(s.id))?.leaseOwner).toBe("b");
+      await repo.releaseSaga(s.id, "b");
+      expect(await repo.findSaga(s.id)).toMatchObject({ leaseOwner: null, leaseUntil: null });
+    });
+
+    test("advance is a compare-and-set; failures are counted; finish erases owner and pets", async () => {
+      const o = owner(6);
+      await repo.insertOwner(o);
+      const p = pet(o.id, 1);
+      await repo.insertPetForVisibleOwner(p);
+      const s = saga(o);
+      await repo.startRemoval(s);
+      await repo.recordSagaFailure(s.id, "veterinary down", 10);
+      await repo.recordSagaFailure(s.id, "veterinary still down", 11);
+      expect(await repo.findSaga(s.id)).toMatchObject({
+        attempts: 2,
+        lastError: "veterinary still down",
+        updatedAt: 11,
+      });
+      expect(await repo.advanceSaga(s.id, "erase_veterinary", "cancel_notifications", 12)).toBe(true);
+      expect(await repo.advanceSaga(s.id, "erase_veterinary", "cancel_notifications", 13)).toBe(false);
+      expect(await repo.findSaga(s.id)).toMatchObject({ step: "cancel_notifications", lastError: null });
+      await repo.claimSaga(s.id, "a", 0, 99);
+      await repo.finishRemoval(s.id, o.id, 20);
+      expect(await repo.findOwnerById(o.id)).toBeUndefined();
+      expect(await repo.findPet(p.id)).toBeUndefined();
+      expect(await repo.listPets(o.id)).toEqual([]);
+      expect(await repo.findSaga(s.id)).toMatchObject({ step: "done", completedAt: 20, leaseOwner: null });
+      expect(await repo.listUnfinishedSagaIds()).not.toContain(s.id);
+      expect(await repo.claimSaga(s.id, "a", 0, 99)).toBe(false);
+      // The email is free again once the owner is gone.
+      expect(await repo.insertOwner({ ...o, id: crypto.randomUUID() })).toBe("inserted");
+    });
+
+    test("health answers null while the database is reachable", async () => {
+      expect(await repo.health()).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,177 @@
+import type { Database } from "bun:sqlite";
+import { fileURLToPath } from "node:url";
+import { isSqliteUniqueViolation, sqliteHealth } from "@vetmesh/kit/db";
+import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { type SagaRecord, toSagaStep } from "../domain/records.ts";
+import type { OwnerRepository } from "./repository.ts";
+import { owners, pets, removalSagas } from "./schema-sqlite.ts";
+
+/** Where drizzle-kit writes the SQLite migrations (committed). */
+export const SQLITE_MIGRATIONS = fileURLToPath(new URL("../../drizzle/sqlite", import.meta.url));
+
+/**
+ * Applies the committed migrations. Two instances share one file and may
+ * start together: drizzle reads the applied list outside its transaction, so
+ * the loser of that race fails ("table already exists") after the winner
+ * commits; retrying then finds everything applied. Bounded: 10 attempts.
+ */
+export async function migrateSqlite(client: Database): Promise<void> {
+  const db = drizzle({ client });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
+      return;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await Bun.sleep(20 * attempt + Math.floor(Math.random() * 20));
+    }
+  }
+}
+
+function toSaga(row: typeof removalSagas.$inferSelect): SagaRecord {
+  return { ...row, step: toSagaStep(row.step) };
+}
+
+/** The SQLite adapter of {@link OwnerRepository} over an open (already migrated) bun:sqlite handle. */
+export function createSqliteRepository(client: Database): OwnerRepository {
+  const db = drizzle({ client });
+  const health = sqliteHealth(client);
+  return {
+    dialect: "sqlite",
+    async insertOwner(owner) {
+      try {
+        db.insert(owners).values(owner).run();
+        return "inserted";
+      } catch (error) {
+        if (isSqliteUniqueViolation(error)) return "duplicate";
+        throw error;
+      }
+    },
+    async findOwnerById(id) {
+      return db.select().from(owners).where(eq(owners.id, id)).get();
+    },
+    async findOwnerByEmail(email) {
+      return db.select().from(owners).where(eq(owners.email, email)).get();
+    },
+    async insertPetForVisibleOwner(pet) {
+      return db.transaction(
+        (tx) => {
+          const owner = tx
+            .select({ id: owners.id })
+            .from(owners)
+            .where(and(eq(owners.id, pet.ownerId), isNull(owners.removalSagaId)))
+            .get();
+          if (!owner) return false;
+          tx.insert(pets).values(pet).run();
+          return true;
+        },
+        { behavior: "immediate" },
+      );
+    },
+    async listPets(ownerId) {
+      return db
+        .select()
+        .from(pets)
+        .where(eq(pets.ownerId, ownerId))
+        .orderBy(asc(pets.createdAt), asc(pets.id))
+        .all();
+    },
+    async findPet(id) {
+      return db.select().from(pets).where(eq(pets.id, id)).get();
+    },
+    async startRemoval(saga) {
+      return db.transaction(
+        (tx) => {
+          const hidden = tx
+            .update(owners)
+            .set({ removalSagaId: saga.id })
+            .where(and(eq(owners.id, saga.ownerId), isNull(owners.removalSagaId)))
+            .run();
+          if (hidden.changes !== 1) return false;
+          tx.insert(removalSagas).values(saga).run();
+          return true;
+        },
+        { behavior: "immediate" },
+      );
+    },
+    async findSaga(id) {
+      const row = db.select().from(removalSagas).where(eq(removalSagas.id, id)).get();
+      return row ? toSaga(row) : undefined;
+    },
+    async listUnfinishedSagaIds() {
+      const rows = db
+        .select({ id: removalSagas.id })
+        .from(removalSagas)
+        .where(ne(removalSagas.step, "done"))
+        .orderBy(asc(removalSagas.createdAt))
+        .all();
+      return rows.map((row) => row.id);
+    },
+    async claimSaga(id, leaseOwner, now, leaseUntil) {
+      const result = db
+        .update(removalSagas)
+        .set({ leaseOwner, leaseUntil })
+        .where(
+          and(
+            eq(removalSagas.id, id),
+            ne(removalSagas.step, "done"),
+            or(
+              isNull(removalSagas.leaseUntil),
+              lt(removalSagas.leaseUntil, now),
+              eq(removalSagas.leaseOwner, leaseOwner),
+            ),
+          ),
+        )
+        .run();
+      return result.changes === 1;
+    },
+    async advanceSaga(id, from, to, now) {
+      const result = db
+        .update(removalSagas)
+        .set({ step: to, updatedAt: now, lastError: null })
+        .where(and(eq(removalSagas.id, id), eq(removalSagas.step, from)))
+        .run();
+      return result.changes === 1;
+    },
+    async recordSagaFailure(id, error, now) {
+      db.update(removalSagas)
+        .set({ attempts: sql`${removalSagas.attempts} + 1`, lastError: error.slice(0, 1000), updatedAt: now })
+        .where(eq(removalSagas.id, id))
+        .run();
+    },
+    async finishRemoval(sagaId, ownerId, now) {
+      db.transaction(
+        (tx) => {
+          tx.delete(pets).where(eq(pets.ownerId, ownerId)).run();
+          tx.delete(owners).where(eq(owners.id, ownerId)).run();
+          tx.update(removalSagas)
+            .set({
+              step: "done",
+              updatedAt: now,
+              completedAt: now,
+              leaseOwner: null,
+              leaseUntil: null,
+              lastError: null,
+            })
+            .where(eq(removalSagas.id, sagaId))
+            .run();
+        },
+        { behavior: "immediate" },
+      );
+    },
+    async releaseSaga(id, leaseOwner) {
+      db.update(removalSagas)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(and(eq(removalSagas.id, id), eq(removalSagas.leaseOwner, leaseOwner)))
+        .run();
+    },
+    async health() {
+      return health();
+    },
+    async close() {
+      client.close();
+    },
+  };
+}

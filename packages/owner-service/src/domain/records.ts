@@ -1,0 +1,49 @@
+/** An owner row as every adapter returns it; `removalSagaId` set means hidden by a removal. */
+export interface OwnerRecord {
+  id: string;
+  email: string;
+  createdAt: number;
+  removalSagaId: string | null;
+}
+
+/** A pet row as every adapter returns it. */
+export interface PetRecord {
+  id: string;
+  ownerId: string;
+  type: string;
+  race: string;
+  name: string;
+  createdAt: number;
+}
+
+/**
+ * The durable steps of the removal saga, in order. Hiding the owner is not a
+ * step of its own: it commits together with the saga row, so a saga that
+ * exists has always hidden its owner.
+ */
+export const SAGA_STEPS = ["erase_veterinary", "cancel_notifications", "erase_owner", "done"] as const;
+
+/** One step of {@link SAGA_STEPS}. */
+export type SagaStep = (typeof SAGA_STEPS)[number];
+
+/** A row of the saga log. */
+export interface SagaRecord {
+  id: string;
+  ownerId: string;
+  ownerEmail: string;
+  step: SagaStep;
+  attempts: number;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+}
+
+/** Narrows a stored step string; an unknown value is a corrupt log and must fail loudly. */
+export function toSagaStep(value: string): SagaStep {
+  const step = SAGA_STEPS.find((candidate) => candidate === value);
+  if (!step) throw new Error(`unknown saga step in log: ${value}`);
+  return step;
+}

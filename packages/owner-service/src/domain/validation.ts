@@ -1,0 +1,60 @@
+import { invalid } from "@vetmesh/kit";
+
+/** RFC 5321 caps a forward path at 254 characters; also the email column's length. */
+export const MAX_EMAIL_LENGTH = 254;
+/**
+ * Pet type/race/name limit, in UTF-16 code units (JS `length`), which is
+ * exactly what SQL Server's nvarchar(100) counts, so both dialects accept the
+ * same inputs (an emoji counts two).
+ */
+export const MAX_PET_FIELD_LENGTH = 100;
+
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Trims and lower-cases an email, then validates it; the normalised form is
+ * what the UNIQUE index compares, so "A@x.org " and "a@x.org" collide.
+ */
+export function normaliseEmail(raw: string, field = "email"): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length === 0) throw invalid(field, "email is required");
+  if (email.length > MAX_EMAIL_LENGTH)
+    throw invalid(field, `email must be at most ${MAX_EMAIL_LENGTH} characters`);
+  if (!EMAIL.test(email)) throw invalid(field, "email is not a valid address");
+  return email;
+}
+
+/** An owner reference (`owner_ref`): the owner's UUID, or their email (the first version accepted both). */
+export type OwnerRef = { id: string } | { email: string };
+
+/** Parses an owner reference: a UUID is an id, anything else must be a valid email. */
+export function parseOwnerRef(raw: string, field = "owner_ref"): OwnerRef {
+  const trimmed = raw.trim();
+  if (UUID.test(trimmed)) return { id: trimmed.toLowerCase() };
+  if (trimmed.length === 0) throw invalid(field, "owner_ref (owner id or email) is required");
+  return { email: normaliseEmail(trimmed, field) };
+}
+
+/** A pet as the user typed it; text is kept verbatim (Unicode included). */
+export interface PetInput {
+  type: string;
+  race: string;
+  name: string;
+}
+
+/**
+ * Type and name are required (not blank); race is optional (the issue lists
+ * only name and type as required; an empty race is stored as ""). Every field
+ * is capped at {@link MAX_PET_FIELD_LENGTH}.
+ */
+export function validatePet(input: PetInput): PetInput {
+  for (const field of ["type", "race", "name"] as const) {
+    if (input[field].length > MAX_PET_FIELD_LENGTH) {
+      throw invalid(field, `${field} must be at most ${MAX_PET_FIELD_LENGTH} characters`);
+    }
+  }
+  if (input.type.trim().length === 0) throw invalid("type", "type is required");
+  if (input.name.trim().length === 0) throw invalid("name", "name is required");
+  return input;
+}

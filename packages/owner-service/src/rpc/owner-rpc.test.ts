@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { OwnerInternalService, OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
+import { errorField } from "@vetmesh/kit";
+import { createOwnerHarness } from "../testing/harness.ts";
+
+/** Every RPC and every error code through Connect's in-memory router transport. */
+let harness: Awaited<ReturnType<typeof createOwnerHarness>>;
+let owners: ReturnType<typeof createClient<typeof OwnerService>>;
+let internal: ReturnType<typeof createClient<typeof OwnerInternalService>>;
+beforeAll(async () => {
+  harness = await createOwnerHarness();
+  owners = createClient(OwnerService, harness.transport);
+  internal = createClient(OwnerInternalService, harness.transport);
+});
+afterAll(() => harness.close());
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The Connect code and field of a rejected call. */
+async function failure(call: Promise<unknown>): Promise<{ code: string; field?: string }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof ConnectError) {
+      const field = errorField(error);
+      return field ? { code: Code[error.code], field } : { code: Code[error.code] };
+    }
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("RegisterOwner", () => {
+  test("trims and lower-cases the email and returns the new owner", async () => {
+    const { owner } = await owners.registerOwner({ email: "  Alice.Smith@Example.ORG " });
+    expect(owner?.email).toBe("alice.smith@example.org");
+    expect(owner?.id).toMatch(UUID);
+    expect(Date.parse(owner?.createdAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
+  });
+  test("the same email in another case is AlreadyExists", async () => {
+    await owners.registerOwner({ email: "dup@example.org" });
+    expect(await failure(owners.registerOwner({ email: "DUP@example.org" }))).toEqual({
+      code: "AlreadyExists",
+    });
+  });
+  test("malformed, empty or over-long emails are InvalidArgument on field email", async () => {
+    for (const email of [
+      "not-an-email",
+      "",
+      "   ",
+      "a@b",
+      "a b@example.org",
+      `${"a".repeat(243)}@example.org`,
+    ]) {
+      expect(await failure(owners.registerOwner({ email }))).toEqual({
+        code: "InvalidArgument",
+        field: "email",
+      });
+    }
+    // Exactly 254 characters is accepted.
+    const { owner } = await owners.registerOwner({ email: `${"b".repeat(242)}@example.org` });
+    expect(owner?.email.length).toBe(254);
+  });
+  test("50 parallel registrations of one email: exactly one success, 49 AlreadyExists", async () => {
+    const email = `race-${crypto.randomUUID()}@example.org`;
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        owners.registerOwner({ email: i % 2 ? email.toUpperCase() : email }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const codes = results.flatMap((r) => (r.status === "rejected" ? [ConnectError.from(r.reason).code] : []));
+    expect(ok.length).toBe(1);
+    expect(codes).toEqual(Array(49).fill(Code.AlreadyExists));
+  });
+});
+
+describe("pets", () => {
+  let ownerId = "";
+  const email = "pets-owner@example.org";
+  beforeAll(async () => {
+    ownerId = (await owners.registerOwner({ email })).owner?.id ?? "";
+  });
+
+  test("RegisterPet by email keeps the user's text (Unicode) and ListPets returns it", async () => {
+    const { pet } = await owners.registerPet({
+      ownerRef: " Pets-Owner@example.org",
+      type: "Dog",
+      race: "Chihuaua",
+      name: "Devil incarnate",
+    });
+    expect(pet).toMatchObject({ ownerId, type: "Dog", race: "Chihuaua", name: "Devil incarnate" });
+    expect(pet?.id).toMatch(UUID);
+    const { pet: second } = await owners.registerPet({
+      ownerRef: ownerId,
+      type: "Chat",
+      race: "",
+      name: "Ðéjà vu 😼 猫",
+    });
+    expect(second).toMatchObject({ type: "Chat", race: "", name: "Ðéjà vu 😼 猫" });
+    const byEmail = await owners.listPets({ ownerRef: email });
+    const byId = await owners.listPets({ ownerRef: ownerId });
+    expect(byEmail.owner?.id).toBe(ownerId);
+    expect(byEmail.pets.map((p) => p.name)).toEqual(["Devil incarnate", "Ðéjà vu 😼 猫"]);
+    expect(byId.pets).toEqual(byEmail.pets);
+  });
+  test("blank type or name, over-long fields, and a bad owner_ref are InvalidArgument naming the field", async () => {
+    const base = { ownerRef: email, type: "Dog", race: "Pug", name: "Rex" };
+    expect(await failure(owners.registerPet({ ...base, type: " " }))).toEqual({
+      code: "InvalidArgument",
+      field: "type",
+    });
+    expect(await failure(owners.registerPet({ ...base, name: "" }))).toEqual({
+      code: "InvalidArgument",
+      field: "name",
+    });
+    expect(await failure(owners.registerPet({ ...base, race: "r".repeat(101) }))).toEqual({
+      code: "InvalidArgument",
+      field: "race",
+    });
+    expect(await failure(owners.registerPet({ ...base, name: "😈".repeat(51) }))).toEqual({
+      code: "InvalidArgument",
+      field: "name",
+    });
+    expect(await failure(owners.registerPet({ ...base, ownerRef: "nope" }))).toEqual({
+      code: "InvalidArgument",
+      field: "owner_ref",
+    });
+    expect(await failure(owners.listPets({ ownerRef: "" }))).toEqual({
+      code: "InvalidArgument",
+      field: "owner_ref",
+    });
+    expect((await owners.registerPet({ ...base, name: "n".repeat(100) })).pet?.name.length).toBe(100);
+  });
+  test("unknown owners are NotFound, by email and by id", async () => {
+    const base = { type: "Dog", race: "Pug", name: "Rex" };
+    expect(await failure(owners.registerPet({ ...base, ownerRef: "ghost@example.org" }))).toEqual({
+      code: "NotFound",
+    });
+    expect(await failure(owners.registerPet({ ...base, ownerRef: crypto.randomUUID() }))).toEqual({
+      code: "NotFound",
+    });
+    expect(await failure(owners.listPets({ ownerRef: "ghost@example.org" }))).toEqual({ code: "NotFound" });
+  });
+});
+
+describe("OwnerInternalService", () => {
+  test("GetPet returns the pet with its owner's id and email; GetOwner by id or email", async () => {
+    const { owner } = await owners.registerOwner({ email: "internal@example.org" });
+    const { pet } = await owners.registerPet({
+      ownerRef: "internal@example.org",
+      type: "Bird",
+      race: "",
+      name: "Tweety",
+    });
+    const got = await internal.getPet({ petId: pet?.id ?? "" });
+    expect(got.pet).toEqual(pet);
+    expect(got.owner).toEqual(owner);
+    expect((await internal.getOwner({ ownerRef: owner?.id ?? "" })).owner).toEqual(owner);
+    expect((await internal.getOwner({ ownerRef: "INTERNAL@example.org" })).owner).toEqual(owner);
+  });
+  test("unknown ids are NotFound; empty or malformed refs are InvalidArgument", async () => {
+    expect(await failure(internal.getPet({ petId: crypto.randomUUID() }))).toEqual({ code: "NotFound" });
+    expect(await failure(internal.getPet({ petId: "" }))).toEqual({
+      code: "InvalidArgument",
+      field: "pet_id",
+    });
+    expect(await failure(internal.getOwner({ ownerRef: crypto.randomUUID() }))).toEqual({ code: "NotFound" });
+    expect(await failure(internal.getOwner({ ownerRef: "@@" }))).toEqual({
+      code: "InvalidArgument",
+      field: "owner_ref",
+    });
+  });
+});
+
+describe("RemoveOwnerData", () => {
+  test("completes within the deadline, erases owner and pets, and is NotFound afterwards", async () => {
+    const { owner } = await owners.registerOwner({ email: "leaving@example.org" });
+    const { pet } = await owners.registerPet({
+      ownerRef: "leaving@example.org",
+      type: "Dog",
+      race: "",
+      name: "Rex",
+    });
+    const res = await owners.removeOwnerData({ ownerRef: "Leaving@Example.org" }, { timeoutMs: 3_000 });
+    expect(res).toMatchObject({
+      state: RemovalState.COMPLETED,
+      ownerId: owner?.id,
+      ownerEmail: "leaving@example.org",
+    });
+    expect(harness.participants.state.erasePets).toContainEqual({
+      sagaId: res.sagaId,
+      petIds: [pet?.id ?? ""],
+    });
+    expect(harness.participants.state.cancelPending).toContainEqual({
+      sagaId: res.sagaId,
+      recipient: "leaving@example.org",
+    });
+    expect(await failure(owners.removeOwnerData({ ownerRef: owner?.id ?? "" }))).toEqual({
+      code: "NotFound",
+    });
+    expect(await failure(internal.getPet({ petId: pet?.id ?? "" }))).toEqual({ code: "NotFound" });
+    expect(await harness.app.repository.findOwnerById(owner?.id ?? "")).toBeUndefined();
+    expect(await harness.app.repository.findPet(pet?.id ?? "")).toBeUndefined();
+    // The email can be registered again by someone new.
+    expect((await owners.registerOwner({ email: "leaving@example.org" })).owner?.id).not.toBe(owner?.id);
+  });
+  test("with a participant down: IN_PROGRESS, owner hidden at once, a second call joins, then it completes", async () => {
+    harness.participants.state.veterinaryDown = true;
+    const { owner } = await owners.registerOwner({ email: "slow@example.org" });
+    const { pet } = await owners.registerPet({
+      ownerRef: owner?.id ?? "",
+      type: "Dog",
+      race: "",
+      name: "Rex",
+    });
+    const first = await owners.removeOwnerData({ ownerRef: "slow@example.org" }, { timeoutMs: 400 });
+    expect(first.state).toBe(RemovalState.IN_PROGRESS);
+    expect(await failure(owners.listPets({ ownerRef: "slow@example.org" }))).toEqual({ code: "NotFound" });
+    expect(await failure(internal.getOwner({ ownerRef: owner?.id ?? "" }))).toEqual({ code: "NotFound" });
+    expect(await failure(internal.getPet({ petId: pet?.id ?? "" }))).toEqual({ code: "NotFound" });
+    expect(
+      await failure(owners.registerPet({ ownerRef: owner?.id ?? "", type: "Cat", race: "", name: "Tom" })),
+    ).toEqual({
+      code: "NotFound",
+    });
+    expect(await failure(owners.registerOwner({ email: "slow@example.org" }))).toEqual({
+      code: "AlreadyExists",
+    });
+    const joined = await owners.removeOwnerData({ ownerRef: owner?.id ?? "" }, { timeoutMs: 300 });
+    expect(joined).toMatchObject({ sagaId: first.sagaId, state: RemovalState.IN_PROGRESS });
+    expect((await harness.app.repository.findSaga(first.sagaId))?.attempts).toBeGreaterThan(0);
+    harness.participants.state.veterinaryDown = false;
+    const done = await owners.removeOwnerData({ ownerRef: "slow@example.org" }, { timeoutMs: 3_000 });
+    expect(done).toMatchObject({ sagaId: first.sagaId, state: RemovalState.COMPLETED });
+    expect(await failure(owners.removeOwnerData({ ownerRef: "slow@example.org" }))).toEqual({
+      code: "NotFound",
+    });
+  });
+  test("unknown owners are NotFound and malformed refs InvalidArgument", async () => {
+    expect(await failure(owners.removeOwnerData({ ownerRef: "nobody@example.org" }))).toEqual({
+      code: "NotFound",
+    });
+    expect(await failure(owners.removeOwnerData({ ownerRef: "x" }))).toEqual({
+      code: "InvalidArgument",
+      field: "owner_ref",
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
+import type { Owners } from "../domain/owners.ts";
+import type { RemovalSaga } from "../domain/removal-saga.ts";
+import { ownerMessage, petMessage } from "./mappers.ts";
+
+/**
+ * How long RemoveOwnerData may wait for its saga: the configured bound, or
+ * less when the caller's deadline is nearer, keeping a margin so the answer
+ * (IN_PROGRESS) arrives before the caller gives up.
+ */
+export function removalWaitMs(ctx: Pick<HandlerContext, "timeoutMs">, boundMs: number): number {
+  const timeout = ctx.timeoutMs();
+  if (timeout === undefined) return boundMs;
+  const margin = Math.min(250, Math.floor(timeout * 0.2));
+  return Math.max(0, Math.min(boundMs, timeout - margin));
+}
+
+/** The public OwnerService: validation and errors come from the domain, this only maps shapes. */
+export function registerOwnerService(
+  router: ConnectRouter,
+  deps: { owners: Owners; saga: RemovalSaga; removalWaitBoundMs: number },
+) {
+  const { owners, saga } = deps;
+  router.service(OwnerService, {
+    async registerOwner(req) {
+      return { owner: ownerMessage(await owners.registerOwner(req.email)) };
+    },
+    async registerPet(req) {
+      const pet = await owners.registerPet(req.ownerRef, { type: req.type, race: req.race, name: req.name });
+      return { pet: petMessage(pet) };
+    },
+    async listPets(req) {
+      const { owner, pets } = await owners.listPets(req.ownerRef);
+      return { owner: ownerMessage(owner), pets: pets.map(petMessage) };
+    },
+    async removeOwnerData(req, ctx) {
+      const outcome = await saga.remove(req.ownerRef, removalWaitMs(ctx, deps.removalWaitBoundMs));
+      return {
+        sagaId: outcome.saga.id,
+        state: outcome.completed ? RemovalState.COMPLETED : RemovalState.IN_PROGRESS,
+        ownerId: outcome.saga.ownerId,
+        ownerEmail: outcome.saga.ownerEmail,
+      };
+    },
+  });
+}
