@@ -84,6 +84,20 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       httpPort: port(7212),
       env: { INSTANCE_ID: "veterinary-2", DATABASE_URL: `sqlite:${data("veterinary.db")}`, DISCOVERY_URL },
     },
+    // Notification service: its own SQLite outbox; no SMTP_URL, so mail lands as .eml files in the
+    // mailbox folder (open them with any mail client). Set SMTP_URL in its env to send for real.
+    {
+      name: "notification-1",
+      entry: "packages/notification-service/src/main.ts",
+      grpcPort: port(7301),
+      httpPort: port(7302),
+      env: {
+        INSTANCE_ID: "notification-1",
+        DATABASE_URL: `sqlite:${data("notification.db")}`,
+        MAILBOX_DIR: data("mail"),
+        DISCOVERY_URL,
+      },
+    },
     {
       name: "demo",
       entry: "packages/demo-service/src/main.ts",

@@ -83,10 +83,14 @@ export function createPetsCache(options: {
         version = ver ?? "0";
         if (data) {
           const parsed = JSON.parse(data) as { ver: string; value: OwnerPets };
-          if (parsed.ver === version) return { value: parsed.value, hit: true };
+          if (parsed.ver === version) {
+            options.onResult?.(true);
+            return { value: parsed.value, hit: true };
+          }
         }
       }
     }
+    options.onResult?.(false);
     const value = await load();
     version ??= (await soft("version", (client) => client.get(versionKey(value.ownerId)))) ?? "0";
     const stored = JSON.stringify({ ver: version, value });
@@ -114,9 +118,7 @@ export function createPetsCache(options: {
       if (pending) return pending;
       const started = lookup(ref, load).finally(() => inFlight.delete(ref));
       inFlight.set(ref, started);
-      const result = await started;
-      options.onResult?.(result.hit);
-      return result;
+      return started;
     },
     async invalidate(rawRefs) {
       const refs = [...new Set(rawRefs.filter((ref) => ref.trim() !== "").map(normaliseRef))];

@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-mssql";
+import mssql from "mssql";
+import {
+  createMssqlRepository,
+  currentVaccinationWhere,
+  lockedIdsQuery,
+  overlapWhere,
+  recordsPageQuery,
+  renderMssql,
+} from "./mssql-repository.ts";
+import type { VeterinaryRepository } from "./repository.ts";
+import { repositoryContract } from "./repository-contract.ts";
+import { appointments, vaccinations } from "./schema-mssql.ts";
+
+describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", () => {
+  const db = drizzle.mock();
+
+  test("overlap check locks the pet's key range with UPDLOCK, HOLDLOCK", () => {
+    const query = renderMssql(
+      lockedIdsQuery(appointments, overlapWhere({ petId: "p1", startsAt: 1000, endsAt: 2000 })),
+    );
+    expect(query).toEqual({
+      sql:
+        "select top(1) [id] from [appointments] with (updlock, holdlock) where (([appointments].[pet_id] = @par0) and " +
+        "([appointments].[status] <> @par1) and ([appointments].[starts_at] < @par2) and ([appointments].[ends_at] > @par3))",
+      params: ["p1", "cancelled", 2000, 1000],
+    });
+  });
+
+  test("records page: TOP n, newest first, keyset after the cursor", () => {
+    const query = recordsPageQuery(db, "p1", 21, { recordedAt: 5, id: "r9" }).toSQL();
+    expect(query.sql).toBe(
+      "select top(@par0) [id], [pet_id], [appointment_id], [details], [recorded_at], [ended_by] from [consultation_records] " +
+        "where (([consultation_records].[pet_id] = @par1) and ((([consultation_records].[recorded_at] < @par2) or " +
+        "((([consultation_records].[recorded_at] = @par3) and ([consultation_records].[id] < @par4)))))) " +
+        "order by [consultation_records].[recorded_at] desc, [consultation_records].[id] desc",
+    );
+    expect(query.params).toEqual([21, "p1", 5, 5, "r9"]);
+  });
+
+  test("supersede update targets only the current vaccinations of the pet's vaccine", () => {
+    const query = db
+      .update(vaccinations)
+      .set({ supersededBy: "v2" })
+      .where(currentVaccinationWhere("p1", "rabies"))
+      .toSQL();
+    expect(query).toEqual({
+      sql:
+        "update [vaccinations] set [superseded_by] = @par0 where (([vaccinations].[pet_id] = @par1) and " +
+        "([vaccinations].[vaccine_key] = @par2) and (([vaccinations].[superseded_by] is null)))",
+      params: ["v2", "p1", "rabies"],
+    });
+  });
+
+  test("end-appointment update is keyed by id", () => {
+    const query = db
+      .update(appointments)
+      .set({ status: "ended", endedAt: 7 })
+      .where(eq(appointments.id, "a1"))
+      .toSQL();
+    expect(query).toEqual({
+      sql: "update [appointments] set [status] = @par0, [ended_at] = @par1 where [appointments].[id] = @par2",
+      params: ["ended", 7, "a1"],
+    });
+  });
+});
+
+const MSSQL_URL = process.env.MSSQL_URL;
+const opened: VeterinaryRepository[] = [];
+afterAll(async () => {
+  for (const repo of opened) await repo.close();
+});
+
+if (MSSQL_URL) {
+  repositoryContract("mssql via MSSQL_URL", async () => {
+    const repo = await createMssqlRepository({ url: MSSQL_URL });
+    opened.push(repo);
+    const pool = await new mssql.ConnectionPool(MSSQL_URL).connect();
+    for (const table of ["consultation_records", "appointments", "vaccinations"])
+      await pool.request().query(`DELETE FROM [${table}]`);
+    await pool.close();
+    return repo;
+  });
+} else {
+  describe.skip("VeterinaryRepository contract (mssql) — skipped: MSSQL_URL is not set (no SQL Server on this machine)", () => {
+    test("contract suite", () => {});
+  });
+}

@@ -1,0 +1,246 @@
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { MsSqlDialect, type MsSqlTable } from "drizzle-orm/mssql-core";
+import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import { migrate } from "drizzle-orm/node-mssql/migrator";
+import mssql from "mssql";
+import { MIGRATIONS } from "./migrations.ts";
+import type {
+  AppointmentRow,
+  EraseCounts,
+  RecordRow,
+  RepositoryFaults,
+  VaccinationRow,
+  VeterinaryRepository,
+} from "./repository.ts";
+import { appointments, consultationRecords, vaccinations } from "./schema-mssql.ts";
+import { chunks } from "./sqlite-repository.ts";
+
+type Db = Pick<NodeMsSqlDatabase, "select" | "execute">;
+
+/**
+ * `SELECT id ... WITH (UPDLOCK, HOLDLOCK)`: within a transaction it takes an
+ * update lock on the matching key range, so two concurrent check-then-insert
+ * transactions serialize on the range instead of both passing the check (or
+ * deadlocking, as plain SERIALIZABLE shared locks would).
+ */
+export function lockedIdsQuery(table: MsSqlTable, where: SQL | undefined, top = 1): SQL {
+  return sql`select top(${sql.raw(String(top))}) [id] from ${table} with (updlock, holdlock) where ${where}`;
+}
+
+/** The overlap condition of MakeAppointment: same pet, not cancelled, intervals intersect. */
+export function overlapWhere(row: Pick<AppointmentRow, "petId" | "startsAt" | "endsAt">): SQL | undefined {
+  return and(
+    eq(appointments.petId, row.petId),
+    ne(appointments.status, "cancelled"),
+    lt(appointments.startsAt, row.endsAt),
+    gt(appointments.endsAt, row.startsAt),
+  );
+}
+
+/** The current (not superseded) vaccinations of a pet's vaccine. */
+export function currentVaccinationWhere(petId: string, key: string): SQL | undefined {
+  return and(
+    eq(vaccinations.petId, petId),
+    eq(vaccinations.vaccineKey, key),
+    isNull(vaccinations.supersededBy),
+  );
+}
+
+/** A page of a pet's records, newest first, after a cursor. */
+export function recordsPageQuery(
+  db: Db,
+  petId: string,
+  limit: number,
+  after?: { recordedAt: number; id: string },
+) {
+  const r = consultationRecords;
+  const where = after
+    ? and(
+        eq(r.petId, petId),
+        or(lt(r.recordedAt, after.recordedAt), and(eq(r.recordedAt, after.recordedAt), lt(r.id, after.id))),
+      )
+    : eq(r.petId, petId);
+  return db.select().top(limit).from(r).where(where).orderBy(desc(r.recordedAt), desc(r.id));
+}
+
+/** Renders a raw statement to SQL text + params, for tests of the T-SQL we send. */
+export function renderMssql(query: SQL): { sql: string; params: unknown[] } {
+  return new MsSqlDialect().sqlToQuery(query);
+}
+
+function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
+  return { ...row, status: row.status as AppointmentRow["status"] };
+}
+
+async function lockedIds(
+  tx: Pick<Db, "execute">,
+  table: MsSqlTable,
+  where: SQL | undefined,
+): Promise<string[]> {
+  const result = (await tx.execute(lockedIdsQuery(table, where))) as unknown as {
+    recordset?: { id: string }[];
+  };
+  return (result.recordset ?? []).map((row) => row.id);
+}
+
+/**
+ * Applies the committed SQL Server migrations under an exclusive application
+ * lock (sp_getapplock, held by a separate transaction), so replicas starting
+ * at once apply them one after the other.
+ */
+async function migrateMssql(pool: mssql.ConnectionPool, db: NodeMsSqlDatabase): Promise<void> {
+  const lock = new mssql.Transaction(pool);
+  await lock.begin();
+  try {
+    await new mssql.Request(lock).query(
+      "EXEC sp_getapplock @Resource = 'vetmesh-veterinary-migrate', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000",
+    );
+    await migrate(db, { migrationsFolder: MIGRATIONS.mssql });
+  } finally {
+    await lock.commit();
+  }
+}
+
+/** The SQL Server repository (mssql/tedious through drizzle); same contract as SQLite. */
+export async function createMssqlRepository(options: {
+  url: string;
+  faults?: RepositoryFaults;
+}): Promise<VeterinaryRepository> {
+  const pool = await new mssql.ConnectionPool(options.url).connect();
+  const db = drizzle({ client: pool });
+  await migrateMssql(pool, db);
+
+  return {
+    async insertAppointment(row) {
+      return db.transaction(async (tx) => {
+        const [id] = await lockedIds(tx, appointments, overlapWhere(row));
+        if (id) {
+          const [existing] = await tx.select().from(appointments).where(eq(appointments.id, id));
+          return { kind: "overlap", existing: asAppointment(existing!) } as const;
+        }
+        await tx.insert(appointments).values(row);
+        return { kind: "created" } as const;
+      });
+    },
+    async getAppointment(id) {
+      const [row] = await db.select().from(appointments).where(eq(appointments.id, id));
+      return row ? asAppointment(row) : undefined;
+    },
+    async endAppointment(input) {
+      return db.transaction(async (tx) => {
+        await lockedIds(tx, appointments, eq(appointments.id, input.appointmentId));
+        const [found] = await tx.select().from(appointments).where(eq(appointments.id, input.appointmentId));
+        if (!found) return { kind: "not_found" } as const;
+        if (found.status !== "scheduled")
+          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
+        await tx
+          .update(appointments)
+          .set({ status: "ended", endedAt: input.endedAt })
+          .where(eq(appointments.id, input.appointmentId));
+        options.faults?.afterAppointmentEnded?.();
+        const record: RecordRow = {
+          id: input.recordId,
+          petId: found.petId,
+          appointmentId: found.id,
+          details: input.details,
+          recordedAt: input.endedAt,
+          endedBy: input.endedBy,
+        };
+        await tx.insert(consultationRecords).values(record);
+        return {
+          kind: "done",
+          appointment: asAppointment({ ...found, status: "ended", endedAt: input.endedAt }),
+          record,
+        } as const;
+      });
+    },
+    async cancelAppointment(id, at) {
+      return db.transaction(async (tx) => {
+        await lockedIds(tx, appointments, eq(appointments.id, id));
+        const [found] = await tx.select().from(appointments).where(eq(appointments.id, id));
+        if (!found) return { kind: "not_found" } as const;
+        if (found.status !== "scheduled")
+          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
+        await tx
+          .update(appointments)
+          .set({ status: "cancelled", cancelledAt: at })
+          .where(eq(appointments.id, id));
+        return {
+          kind: "done",
+          appointment: asAppointment({ ...found, status: "cancelled", cancelledAt: at }),
+        } as const;
+      });
+    },
+    async listAppointments(petId, range) {
+      const conditions: SQL[] = [eq(appointments.petId, petId)];
+      if (range.from !== undefined) conditions.push(gte(appointments.startsAt, range.from));
+      if (range.to !== undefined) conditions.push(lt(appointments.startsAt, range.to));
+      const rows = await db
+        .select()
+        .from(appointments)
+        .where(and(...conditions))
+        .orderBy(asc(appointments.startsAt), asc(appointments.id));
+      return rows.map(asAppointment);
+    },
+    async listRecords(petId, limit, after) {
+      return recordsPageQuery(db, petId, limit, after);
+    },
+    async recordVaccination(row) {
+      return db.transaction(async (tx) => {
+        const v = vaccinations;
+        await lockedIds(tx, v, and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey)));
+        const [newest] = await tx
+          .select()
+          .top(1)
+          .from(v)
+          .where(currentVaccinationWhere(row.petId, row.vaccineKey))
+          .orderBy(desc(v.administeredAt), desc(v.recordedAt));
+        const stored: VaccinationRow =
+          newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
+        if (!stored.supersededBy) {
+          await tx
+            .update(v)
+            .set({ supersededBy: row.id })
+            .where(currentVaccinationWhere(row.petId, row.vaccineKey));
+        }
+        await tx.insert(v).values(stored);
+        return stored;
+      });
+    },
+    async listVaccinations(petId) {
+      const v = vaccinations;
+      return db
+        .select()
+        .from(v)
+        .where(eq(v.petId, petId))
+        .orderBy(desc(v.administeredAt), desc(v.recordedAt));
+    },
+    async erasePets(petIds) {
+      return db.transaction(async (tx) => {
+        const counts: EraseCounts = { appointments: 0, records: 0, vaccinations: 0, reminders: 0 };
+        for (const chunk of chunks(petIds)) {
+          const records = await tx
+            .delete(consultationRecords)
+            .where(inArray(consultationRecords.petId, chunk));
+          const appts = await tx.delete(appointments).where(inArray(appointments.petId, chunk));
+          const vaccs = await tx.delete(vaccinations).where(inArray(vaccinations.petId, chunk));
+          counts.records += records.rowsAffected[0] ?? 0;
+          counts.appointments += appts.rowsAffected[0] ?? 0;
+          counts.vaccinations += vaccs.rowsAffected[0] ?? 0;
+        }
+        return counts;
+      });
+    },
+    async health() {
+      try {
+        await pool.request().query("SELECT 1");
+        return null;
+      } catch {
+        return "database unreachable";
+      }
+    },
+    async close() {
+      await pool.close();
+    },
+  };
+}

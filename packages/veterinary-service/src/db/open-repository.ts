@@ -1,0 +1,11 @@
+import { parseDatabaseUrl } from "@vetmesh/kit/db";
+import { createMssqlRepository } from "./mssql-repository.ts";
+import type { RepositoryFaults, VeterinaryRepository } from "./repository.ts";
+import { createSqliteRepository } from "./sqlite-repository.ts";
+
+/** Opens (and migrates) the repository of the dialect DATABASE_URL names. */
+export async function openRepository(url: string, faults?: RepositoryFaults): Promise<VeterinaryRepository> {
+  const target = parseDatabaseUrl(url);
+  if (target.dialect === "sqlite") return createSqliteRepository({ path: target.path, faults });
+  return createMssqlRepository({ url: target.url, faults });
+}

@@ -1,0 +1,220 @@
+import { beforeEach, describe, expect, test } from "bun:test";
+import type { AppointmentRow, VaccinationRow, VeterinaryRepository } from "./repository.ts";
+
+const T0 = Date.UTC(2023, 8, 9, 13, 0, 0);
+const MIN = 60_000;
+
+/** A scheduled appointment row with overridable fields. */
+export function appointmentRow(overrides: Partial<AppointmentRow> = {}): AppointmentRow {
+  const startsAt = overrides.startsAt ?? T0;
+  return {
+    id: crypto.randomUUID(),
+    petId: "pet-1",
+    startsAt,
+    endsAt: startsAt + 30 * MIN,
+    durationMinutes: 30,
+    reason: "",
+    status: "scheduled",
+    createdAt: T0,
+    endedAt: null,
+    cancelledAt: null,
+    ...overrides,
+  };
+}
+
+/** A vaccination row with overridable fields. */
+export function vaccinationRow(overrides: Partial<VaccinationRow> = {}): VaccinationRow {
+  return {
+    id: crypto.randomUUID(),
+    petId: "pet-1",
+    vaccine: "Rabies",
+    vaccineKey: "rabies",
+    administeredAt: T0,
+    nextDueAt: T0 + 365 * 86_400_000,
+    batch: null,
+    notes: null,
+    supersededBy: null,
+    recordedAt: T0,
+    ...overrides,
+  };
+}
+
+/**
+ * The behaviour every VeterinaryRepository must have, run against each
+ * dialect available (SQLite always, SQL Server when MSSQL_URL is set).
+ * `open` must return a fresh, empty, migrated repository.
+ */
+export function repositoryContract(name: string, open: () => Promise<VeterinaryRepository>) {
+  describe(`VeterinaryRepository contract (${name})`, () => {
+    let repo: VeterinaryRepository;
+    beforeEach(async () => {
+      repo = await open();
+    });
+
+    test("insert rejects overlap for the same pet, allows adjacent, other pets and cancelled slots", async () => {
+      const first = appointmentRow();
+      expect(await repo.insertAppointment(first)).toEqual({ kind: "created" });
+      const overlapping = appointmentRow({ startsAt: T0 + 15 * MIN });
+      expect(await repo.insertAppointment(overlapping)).toEqual({ kind: "overlap", existing: first });
+      expect(await repo.insertAppointment(appointmentRow({ startsAt: T0 + 30 * MIN }))).toEqual({
+        kind: "created",
+      });
+      expect(await repo.insertAppointment(appointmentRow({ petId: "pet-2" }))).toEqual({ kind: "created" });
+      await repo.cancelAppointment(first.id, T0);
+      expect(await repo.insertAppointment(appointmentRow({ startsAt: T0 - 10 * MIN }))).toEqual({
+        kind: "created",
+      });
+    });
+
+    test("concurrent inserts of the same slot: exactly one wins", async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, () => repo.insertAppointment(appointmentRow({ petId: "pet-race" }))),
+      );
+      expect(outcomes.filter((o) => o.kind === "created").length).toBe(1);
+      expect((await repo.listAppointments("pet-race", {})).length).toBe(1);
+    });
+
+    test("end writes the record; second end and cancel of an ended one are not_scheduled", async () => {
+      const row = appointmentRow();
+      await repo.insertAppointment(row);
+      const input = {
+        appointmentId: row.id,
+        endedAt: T0 + MIN,
+        recordId: "rec-1",
+        details: "dog is evil",
+        endedBy: "dr",
+      };
+      const ended = await repo.endAppointment(input);
+      expect(ended).toEqual({
+        kind: "done",
+        appointment: { ...row, status: "ended", endedAt: T0 + MIN },
+        record: {
+          id: "rec-1",
+          petId: "pet-1",
+          appointmentId: row.id,
+          details: "dog is evil",
+          recordedAt: T0 + MIN,
+          endedBy: "dr",
+        },
+      });
+      const again = await repo.endAppointment({ ...input, recordId: "rec-2" });
+      expect(again.kind).toBe("not_scheduled");
+      expect((await repo.cancelAppointment(row.id, T0)).kind).toBe("not_scheduled");
+      expect(await repo.endAppointment({ ...input, appointmentId: "nope" })).toEqual({ kind: "not_found" });
+      expect(await repo.listRecords("pet-1", 10)).toEqual([
+        {
+          id: "rec-1",
+          petId: "pet-1",
+          appointmentId: row.id,
+          details: "dog is evil",
+          recordedAt: T0 + MIN,
+          endedBy: "dr",
+        },
+      ]);
+    });
+
+    test("cancel then end is not_scheduled; unknown cancel is not_found", async () => {
+      const row = appointmentRow();
+      await repo.insertAppointment(row);
+      expect(await repo.cancelAppointment(row.id, T0 + 5)).toEqual({
+        kind: "done",
+        appointment: { ...row, status: "cancelled", cancelledAt: T0 + 5 },
+      });
+      const end = await repo.endAppointment({
+        appointmentId: row.id,
+        endedAt: T0,
+        recordId: "r",
+        details: "d",
+        endedBy: null,
+      });
+      expect(end.kind).toBe("not_scheduled");
+      expect(await repo.cancelAppointment("nope", T0)).toEqual({ kind: "not_found" });
+      expect(await repo.getAppointment(row.id)).toEqual({ ...row, status: "cancelled", cancelledAt: T0 + 5 });
+    });
+
+    test("list appointments by range [from, to) in start order", async () => {
+      const rows = [2, 0, 1].map((h) => appointmentRow({ startsAt: T0 + h * 60 * MIN }));
+      for (const row of rows) await repo.insertAppointment(row);
+      const all = await repo.listAppointments("pet-1", {});
+      expect(all.map((r) => r.startsAt)).toEqual([T0, T0 + 60 * MIN, T0 + 120 * MIN]);
+      const some = await repo.listAppointments("pet-1", { from: T0 + 60 * MIN, to: T0 + 120 * MIN });
+      expect(some.map((r) => r.startsAt)).toEqual([T0 + 60 * MIN]);
+      expect(await repo.listAppointments("pet-x", {})).toEqual([]);
+    });
+
+    test("records page newest first by (recordedAt, id)", async () => {
+      for (let i = 0; i < 5; i++) {
+        const row = appointmentRow({ startsAt: T0 + i * 60 * MIN });
+        await repo.insertAppointment(row);
+        await repo.endAppointment({
+          appointmentId: row.id,
+          endedAt: T0 + (i % 3) * MIN,
+          recordId: `r${i}`,
+          details: `d${i}`,
+          endedBy: null,
+        });
+      }
+      const first = await repo.listRecords("pet-1", 2);
+      expect(first.map((r) => r.id)).toEqual(["r2", "r4"]);
+      const last = first.at(-1)!;
+      const second = await repo.listRecords("pet-1", 10, { recordedAt: last.recordedAt, id: last.id });
+      expect(second.map((r) => r.id)).toEqual(["r1", "r3", "r0"]);
+    });
+
+    test("a newer vaccination supersedes the older; a backfilled older one is superseded at once", async () => {
+      const old = vaccinationRow({ id: "v-old" });
+      expect(await repo.recordVaccination(old)).toEqual(old);
+      const newer = vaccinationRow({ id: "v-new", administeredAt: T0 + 1000 });
+      expect(await repo.recordVaccination(newer)).toEqual(newer);
+      const backfill = vaccinationRow({ id: "v-back", administeredAt: T0 - 1000 });
+      expect(await repo.recordVaccination(backfill)).toEqual({ ...backfill, supersededBy: "v-new" });
+      const other = vaccinationRow({ id: "v-dhpp", vaccine: "DHPP", vaccineKey: "dhpp" });
+      await repo.recordVaccination(other);
+      const list = await repo.listVaccinations("pet-1");
+      expect(list.map((v) => [v.id, v.supersededBy])).toEqual([
+        ["v-new", null],
+        ["v-dhpp", null],
+        ["v-old", "v-new"],
+        ["v-back", "v-new"],
+      ]);
+    });
+
+    test("erase removes everything of the pets only, and is idempotent", async () => {
+      const a = appointmentRow();
+      await repo.insertAppointment(a);
+      await repo.endAppointment({
+        appointmentId: a.id,
+        endedAt: T0,
+        recordId: "r",
+        details: "d",
+        endedBy: null,
+      });
+      await repo.insertAppointment(appointmentRow({ startsAt: T0 + 60 * MIN }));
+      await repo.recordVaccination(vaccinationRow());
+      const keep = appointmentRow({ petId: "pet-keep" });
+      await repo.insertAppointment(keep);
+      const counts = await repo.erasePets(["pet-1", "unknown"]);
+      expect(counts).toEqual({ appointments: 2, records: 1, vaccinations: 1, reminders: 0 });
+      expect(await repo.erasePets(["pet-1", "unknown"])).toEqual({
+        appointments: 0,
+        records: 0,
+        vaccinations: 0,
+        reminders: 0,
+      });
+      expect(await repo.erasePets([])).toEqual({
+        appointments: 0,
+        records: 0,
+        vaccinations: 0,
+        reminders: 0,
+      });
+      expect(await repo.listAppointments("pet-1", {})).toEqual([]);
+      expect(await repo.listRecords("pet-1", 10)).toEqual([]);
+      expect(await repo.listVaccinations("pet-1")).toEqual([]);
+      expect(await repo.listAppointments("pet-keep", {})).toEqual([keep]);
+    });
+
+    test("health is null while the database answers", async () => {
+      expect(await repo.health()).toBeNull();
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import { bigint, index, int, mssqlTable, nvarchar, uniqueIndex } from "drizzle-orm/mssql-core";
+
+/**
+ * SQL Server schema of the veterinary service, column for column the same as
+ * schema-sqlite.ts (instants as bigint epoch milliseconds).
+ */
+export const appointments = mssqlTable(
+  "appointments",
+  {
+    id: nvarchar("id", { length: 64 }).primaryKey(),
+    petId: nvarchar("pet_id", { length: 128 }).notNull(),
+    startsAt: bigint("starts_at", { mode: "number" }).notNull(),
+    endsAt: bigint("ends_at", { mode: "number" }).notNull(),
+    durationMinutes: int("duration_minutes").notNull(),
+    reason: nvarchar("reason", { length: 1000 }).notNull().default(""),
+    status: nvarchar("status", { length: 16 }).notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    endedAt: bigint("ended_at", { mode: "number" }),
+    cancelledAt: bigint("cancelled_at", { mode: "number" }),
+  },
+  (t) => [index("appointments_pet_starts_idx").on(t.petId, t.startsAt)],
+);
+
+/** One row per ended appointment: the pet's medical history. */
+export const consultationRecords = mssqlTable(
+  "consultation_records",
+  {
+    id: nvarchar("id", { length: 64 }).primaryKey(),
+    petId: nvarchar("pet_id", { length: 128 }).notNull(),
+    appointmentId: nvarchar("appointment_id", { length: 64 }).notNull(),
+    details: nvarchar("details", { length: "max" }).notNull(),
+    recordedAt: bigint("recorded_at", { mode: "number" }).notNull(),
+    endedBy: nvarchar("ended_by", { length: 256 }),
+  },
+  (t) => [
+    uniqueIndex("consultation_records_appointment_uq").on(t.appointmentId),
+    index("consultation_records_pet_recorded_idx").on(t.petId, t.recordedAt, t.id),
+  ],
+);
+
+/** Vaccinations; see schema-sqlite.ts for the meaning of superseded_by. */
+export const vaccinations = mssqlTable(
+  "vaccinations",
+  {
+    id: nvarchar("id", { length: 64 }).primaryKey(),
+    petId: nvarchar("pet_id", { length: 128 }).notNull(),
+    vaccine: nvarchar("vaccine", { length: 200 }).notNull(),
+    vaccineKey: nvarchar("vaccine_key", { length: 200 }).notNull(),
+    administeredAt: bigint("administered_at", { mode: "number" }).notNull(),
+    nextDueAt: bigint("next_due_at", { mode: "number" }),
+    batch: nvarchar("batch", { length: 200 }),
+    notes: nvarchar("notes", { length: 2000 }),
+    supersededBy: nvarchar("superseded_by", { length: 64 }),
+    recordedAt: bigint("recorded_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt)],
+);

@@ -1,0 +1,63 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * SQLite schema of the veterinary service (embedded default and tests).
+ * Instants are milliseconds since the epoch in both dialects, so the
+ * repositories compare and order them the same way.
+ */
+export const appointments = sqliteTable(
+  "appointments",
+  {
+    id: text("id").primaryKey(),
+    petId: text("pet_id").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    durationMinutes: integer("duration_minutes").notNull(),
+    reason: text("reason").notNull().default(""),
+    /** scheduled | ended | cancelled */
+    status: text("status").notNull(),
+    createdAt: integer("created_at").notNull(),
+    endedAt: integer("ended_at"),
+    cancelledAt: integer("cancelled_at"),
+  },
+  (t) => [index("appointments_pet_starts_idx").on(t.petId, t.startsAt)],
+);
+
+/** One row per ended appointment: the pet's medical history. */
+export const consultationRecords = sqliteTable(
+  "consultation_records",
+  {
+    id: text("id").primaryKey(),
+    petId: text("pet_id").notNull(),
+    appointmentId: text("appointment_id").notNull(),
+    details: text("details").notNull(),
+    recordedAt: integer("recorded_at").notNull(),
+    endedBy: text("ended_by"),
+  },
+  (t) => [
+    uniqueIndex("consultation_records_appointment_uq").on(t.appointmentId),
+    index("consultation_records_pet_recorded_idx").on(t.petId, t.recordedAt, t.id),
+  ],
+);
+
+/**
+ * Vaccinations. `superseded_by` is set when a newer vaccination of the same
+ * vaccine (by `vaccine_key`) is recorded for the pet; reminders key off `id`
+ * and `next_due_at` and live in their own table.
+ */
+export const vaccinations = sqliteTable(
+  "vaccinations",
+  {
+    id: text("id").primaryKey(),
+    petId: text("pet_id").notNull(),
+    vaccine: text("vaccine").notNull(),
+    vaccineKey: text("vaccine_key").notNull(),
+    administeredAt: integer("administered_at").notNull(),
+    nextDueAt: integer("next_due_at"),
+    batch: text("batch"),
+    notes: text("notes"),
+    supersededBy: text("superseded_by"),
+    recordedAt: integer("recorded_at").notNull(),
+  },
+  (t) => [index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt)],
+);

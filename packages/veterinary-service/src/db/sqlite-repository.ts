@@ -1,0 +1,199 @@
+import type { Database } from "bun:sqlite";
+import { openSqliteFile } from "@vetmesh/kit/db";
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrateSqlite } from "./migrations.ts";
+import type {
+  AppointmentRow,
+  EraseCounts,
+  RecordRow,
+  RepositoryFaults,
+  VaccinationRow,
+  VeterinaryRepository,
+} from "./repository.ts";
+import { appointments, consultationRecords, vaccinations } from "./schema-sqlite.ts";
+
+/** SQL Server caps parameters at 2100; SQLite at 32766. Erase in chunks either way. */
+export const ERASE_CHUNK = 500;
+
+/** Splits ids into chunks small enough for one IN (...) list. */
+export function chunks<T>(items: readonly T[], size = ERASE_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
+  return { ...row, status: row.status as AppointmentRow["status"] };
+}
+
+/**
+ * The SQLite repository (bun:sqlite through drizzle). Transactions are
+ * synchronous and BEGIN IMMEDIATE, so a check-then-insert holds the file's
+ * write lock from the check on: two instances sharing one file cannot both
+ * pass the overlap check.
+ */
+export function createSqliteRepository(options: {
+  path: string;
+  faults?: RepositoryFaults;
+}): VeterinaryRepository & { sqlite: Database } {
+  const sqlite = openSqliteFile(options.path);
+  migrateSqlite(sqlite);
+  const db = drizzle({ client: sqlite });
+  const immediate = { behavior: "immediate" } as const;
+
+  return {
+    sqlite,
+    async insertAppointment(row) {
+      return db.transaction((tx) => {
+        const existing = tx
+          .select()
+          .from(appointments)
+          .where(
+            and(
+              eq(appointments.petId, row.petId),
+              ne(appointments.status, "cancelled"),
+              lt(appointments.startsAt, row.endsAt),
+              gt(appointments.endsAt, row.startsAt),
+            ),
+          )
+          .limit(1)
+          .get();
+        if (existing) return { kind: "overlap", existing: asAppointment(existing) } as const;
+        tx.insert(appointments).values(row).run();
+        return { kind: "created" } as const;
+      }, immediate);
+    },
+    async getAppointment(id) {
+      const row = db.select().from(appointments).where(eq(appointments.id, id)).get();
+      return row ? asAppointment(row) : undefined;
+    },
+    async endAppointment(input) {
+      return db.transaction((tx) => {
+        const found = tx.select().from(appointments).where(eq(appointments.id, input.appointmentId)).get();
+        if (!found) return { kind: "not_found" } as const;
+        if (found.status !== "scheduled")
+          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
+        tx.update(appointments)
+          .set({ status: "ended", endedAt: input.endedAt })
+          .where(and(eq(appointments.id, input.appointmentId), eq(appointments.status, "scheduled")))
+          .run();
+        options.faults?.afterAppointmentEnded?.();
+        const record: RecordRow = {
+          id: input.recordId,
+          petId: found.petId,
+          appointmentId: found.id,
+          details: input.details,
+          recordedAt: input.endedAt,
+          endedBy: input.endedBy,
+        };
+        tx.insert(consultationRecords).values(record).run();
+        const appointment = asAppointment({ ...found, status: "ended", endedAt: input.endedAt });
+        return { kind: "done", appointment, record } as const;
+      }, immediate);
+    },
+    async cancelAppointment(id, at) {
+      return db.transaction((tx) => {
+        const found = tx.select().from(appointments).where(eq(appointments.id, id)).get();
+        if (!found) return { kind: "not_found" } as const;
+        if (found.status !== "scheduled")
+          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
+        tx.update(appointments)
+          .set({ status: "cancelled", cancelledAt: at })
+          .where(eq(appointments.id, id))
+          .run();
+        return {
+          kind: "done",
+          appointment: asAppointment({ ...found, status: "cancelled", cancelledAt: at }),
+        } as const;
+      }, immediate);
+    },
+    async listAppointments(petId, range) {
+      const conditions: SQL[] = [eq(appointments.petId, petId)];
+      if (range.from !== undefined) conditions.push(gte(appointments.startsAt, range.from));
+      if (range.to !== undefined) conditions.push(lt(appointments.startsAt, range.to));
+      const rows = db
+        .select()
+        .from(appointments)
+        .where(and(...conditions))
+        .orderBy(asc(appointments.startsAt), asc(appointments.id))
+        .all();
+      return rows.map(asAppointment);
+    },
+    async listRecords(petId, limit, after) {
+      const r = consultationRecords;
+      const where = after
+        ? and(
+            eq(r.petId, petId),
+            or(
+              lt(r.recordedAt, after.recordedAt),
+              and(eq(r.recordedAt, after.recordedAt), lt(r.id, after.id)),
+            ),
+          )
+        : eq(r.petId, petId);
+      return db.select().from(r).where(where).orderBy(desc(r.recordedAt), desc(r.id)).limit(limit).all();
+    },
+    async recordVaccination(row) {
+      return db.transaction((tx) => {
+        const v = vaccinations;
+        const newest = tx
+          .select()
+          .from(v)
+          .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
+          .orderBy(desc(v.administeredAt), desc(v.recordedAt))
+          .limit(1)
+          .get();
+        const stored: VaccinationRow =
+          newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
+        if (!stored.supersededBy) {
+          tx.update(v)
+            .set({ supersededBy: row.id })
+            .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
+            .run();
+        }
+        tx.insert(v).values(stored).run();
+        return stored;
+      }, immediate);
+    },
+    async listVaccinations(petId) {
+      const v = vaccinations;
+      return db
+        .select()
+        .from(v)
+        .where(eq(v.petId, petId))
+        .orderBy(desc(v.administeredAt), desc(v.recordedAt))
+        .all();
+    },
+    async erasePets(petIds) {
+      return db.transaction((tx) => {
+        const counts: EraseCounts = { appointments: 0, records: 0, vaccinations: 0, reminders: 0 };
+        for (const chunk of chunks(petIds)) {
+          counts.records += tx
+            .delete(consultationRecords)
+            .where(inArray(consultationRecords.petId, chunk))
+            .run().changes;
+          counts.appointments += tx
+            .delete(appointments)
+            .where(inArray(appointments.petId, chunk))
+            .run().changes;
+          counts.vaccinations += tx
+            .delete(vaccinations)
+            .where(inArray(vaccinations.petId, chunk))
+            .run().changes;
+        }
+        return counts;
+      }, immediate);
+    },
+    async health() {
+      try {
+        sqlite.query("SELECT 1").get();
+        return null;
+      } catch {
+        return "database unreachable";
+      }
+    },
+    async close() {
+      sqlite.close();
+    },
+  };
+}

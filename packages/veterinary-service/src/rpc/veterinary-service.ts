@@ -1,0 +1,154 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { conflict, invalid, notFound } from "@vetmesh/kit";
+import type { AppointmentRow, VeterinaryRepository } from "../db/repository.ts";
+import { type DueWindows, dueState } from "../domain/due-state.ts";
+import { DAY_MS, parseInstant, parseOptionalInstant } from "../domain/instants.ts";
+import { decodePageToken, encodePageToken, pageSize } from "../domain/page-token.ts";
+import { type VaccineIntervals, vaccineKey } from "../domain/vaccine-intervals.ts";
+import { toAppointment, toRecord, toVaccination } from "./mapping.ts";
+import type { PetLookup } from "./owner-lookup.ts";
+import { optionalText, requiredText } from "./validate.ts";
+
+/** What the public veterinary RPCs depend on, all injected. */
+export interface VeterinaryDeps {
+  repository: VeterinaryRepository;
+  pets: PetLookup;
+  clock: () => Date;
+  newId: () => string;
+  intervals: VaccineIntervals;
+  defaultIntervalDays?: number;
+  windows: DueWindows;
+  defaultDurationMinutes: number;
+}
+
+const MAX_DURATION_MINUTES = 1440;
+
+function describe(row: AppointmentRow): string {
+  return row.status === "ended" ? "already ended" : "cancelled";
+}
+
+/**
+ * VeterinaryService: validation first (InvalidArgument names the field), then
+ * the owner service for pet existence, then one repository call whose
+ * transaction enforces the invariant (no overlap, end+record together).
+ */
+export function createVeterinaryService(
+  deps: VeterinaryDeps,
+): Partial<ServiceImpl<typeof VeterinaryService>> {
+  const now = () => deps.clock().getTime();
+  return {
+    async makeAppointment(req) {
+      const petId = requiredText("pet_id", req.petId, 128);
+      const startsAt = parseInstant("starts_at", req.startsAt);
+      const duration = req.durationMinutes ?? deps.defaultDurationMinutes;
+      if (!Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_MINUTES) {
+        throw invalid("duration_minutes", `duration_minutes must be between 1 and ${MAX_DURATION_MINUTES}`);
+      }
+      const reason = optionalText("reason", req.reason, 1000) ?? "";
+      await deps.pets.getPet(petId);
+      const row: AppointmentRow = {
+        id: deps.newId(),
+        petId,
+        startsAt,
+        endsAt: startsAt + duration * 60_000,
+        durationMinutes: duration,
+        reason,
+        status: "scheduled",
+        createdAt: now(),
+        endedAt: null,
+        cancelledAt: null,
+      };
+      const outcome = await deps.repository.insertAppointment(row);
+      if (outcome.kind === "overlap") {
+        throw conflict(`pet ${petId} already has an appointment at that time (${outcome.existing.id})`);
+      }
+      return { appointment: toAppointment(row) };
+    },
+
+    async endAppointment(req) {
+      const appointmentId = requiredText("appointment_id", req.appointmentId, 64);
+      const details = requiredText("details", req.details, 20_000);
+      const outcome = await deps.repository.endAppointment({
+        appointmentId,
+        endedAt: now(),
+        recordId: deps.newId(),
+        details,
+        endedBy: optionalText("ended_by", req.endedBy, 256),
+      });
+      if (outcome.kind === "not_found") throw notFound(`appointment ${appointmentId} not found`);
+      if (outcome.kind === "not_scheduled") {
+        throw conflict(`appointment ${appointmentId} is ${describe(outcome.appointment)}`);
+      }
+      return { appointment: toAppointment(outcome.appointment), record: toRecord(outcome.record) };
+    },
+
+    async cancelAppointment(req) {
+      const appointmentId = requiredText("appointment_id", req.appointmentId, 64);
+      const outcome = await deps.repository.cancelAppointment(appointmentId, now());
+      if (outcome.kind === "not_found") throw notFound(`appointment ${appointmentId} not found`);
+      if (outcome.kind === "not_scheduled") {
+        throw conflict(`appointment ${appointmentId} is ${describe(outcome.appointment)}`);
+      }
+      return { appointment: toAppointment(outcome.appointment) };
+    },
+
+    async listAppointments(req) {
+      const petId = requiredText("pet_id", req.petId, 128);
+      const from = parseOptionalInstant("from", req.from);
+      const to = parseOptionalInstant("to", req.to);
+      if (from !== undefined && to !== undefined && to < from)
+        throw invalid("to", "to must not be before from");
+      const rows = await deps.repository.listAppointments(petId, { from, to });
+      return { appointments: rows.map(toAppointment) };
+    },
+
+    async listRecords(req) {
+      const petId = requiredText("pet_id", req.petId, 128);
+      const size = pageSize(req.pageSize);
+      const after = decodePageToken(req.pageToken);
+      const rows = await deps.repository.listRecords(petId, size + 1, after);
+      const page = rows.slice(0, size);
+      const last = page.at(-1);
+      const nextPageToken = rows.length > size && last ? encodePageToken(last) : "";
+      return { records: page.map(toRecord), nextPageToken };
+    },
+
+    async recordVaccination(req) {
+      const petId = requiredText("pet_id", req.petId, 128);
+      const vaccine = requiredText("vaccine", req.vaccine, 200);
+      const administeredAt = parseInstant("administered_at", req.administeredAt, { allowDate: true });
+      let nextDueAt = parseOptionalInstant("next_due_at", req.nextDueAt, { allowDate: true }) ?? null;
+      if (nextDueAt !== null && nextDueAt <= administeredAt) {
+        throw invalid("next_due_at", "next_due_at must be after administered_at");
+      }
+      const key = vaccineKey(vaccine);
+      const intervalDays = deps.intervals.get(key) ?? deps.defaultIntervalDays;
+      if (nextDueAt === null && intervalDays !== undefined)
+        nextDueAt = administeredAt + intervalDays * DAY_MS;
+      const batch = optionalText("batch", req.batch, 200);
+      const notes = optionalText("notes", req.notes, 2000);
+      await deps.pets.getPet(petId);
+      const stored = await deps.repository.recordVaccination({
+        id: deps.newId(),
+        petId,
+        vaccine,
+        vaccineKey: key,
+        administeredAt,
+        nextDueAt,
+        batch,
+        notes,
+        supersededBy: null,
+        recordedAt: now(),
+      });
+      return { vaccination: toVaccination(stored, dueState(stored, now(), deps.windows)) };
+    },
+
+    async listVaccinations(req) {
+      const petId = requiredText("pet_id", req.petId, 128);
+      const rows = await deps.repository.listVaccinations(petId);
+      const at = now();
+      return { vaccinations: rows.map((row) => toVaccination(row, dueState(row, at, deps.windows))) };
+    },
+  };
+}
