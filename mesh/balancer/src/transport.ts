@@ -27,7 +27,11 @@ function outcome(deps: Deps, member: Member, error: unknown): { connect: boolean
   const connect = isConnectFailure(error);
   const code = errorCode(error);
   const id = member.endpoint.instanceId;
-  deps.metrics.failures.inc({ target: deps.pool.target, target_instance: id, code: Code[code] ?? String(code) });
+  deps.metrics.failures.inc({
+    target: deps.pool.target,
+    target_instance: id,
+    code: Code[code] ?? String(code),
+  });
   if (connect) deps.pool.failure(id, "connect");
   else if (isInstanceFailure(code)) deps.pool.failure(id, "error");
   else if (code !== Code.Canceled && code !== Code.DeadlineExceeded) deps.pool.success(id);
