@@ -114,5 +114,13 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       httpPort: port(7502),
       env: { INSTANCE_ID: "balancer-1", DISCOVERY_URL },
     },
+    {
+      // The public REST API (shared/docs/API.md) plus Connect/gRPC-Web pass-through; Redis shared by
+      // replicas for rate limits and the pets cache (in-memory fallback when Redis is down).
+      name: "gateway",
+      entry: "packages/gateway/src/main.ts",
+      httpPort: port(8080),
+      env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL, REDIS_URL: "redis://127.0.0.1:6379" },
+    },
   ];
 }

@@ -1,0 +1,199 @@
+/**
+ * The gateway over real sockets: two gateway processes sharing the machine's
+ * Redis (unique key prefix), a third on a private redis-server that is killed
+ * mid-test, in front of real discovery, demo and owner processes.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Subprocess, spawn } from "bun";
+import Redis from "ioredis";
+import { startProcess, stopAll, type TestProcess } from "../support/process.ts";
+
+const SHARED_REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `test:gateway-e2e:${crypto.randomUUID()}:`;
+const dir = mkdtempSync(join(tmpdir(), "gateway-e2e-"));
+const POLICY = 100;
+let privateRedis: Subprocess | undefined;
+let a: TestProcess;
+let b: TestProcess;
+let c: TestProcess;
+
+function freePort(): number {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = server.port;
+  server.stop(true);
+  return port;
+}
+
+const url = (g: TestProcess, path: string) => `http://127.0.0.1:${g.httpPort}${path}`;
+const postJson = (g: TestProcess, path: string, body: unknown) =>
+  fetch(url(g, path), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  const discovery = await startProcess({ name: "discovery", entry: "mesh/discovery/src/main.ts" });
+  const DISCOVERY_URL = `http://127.0.0.1:${discovery.httpPort}`;
+  const demo = await startProcess({
+    name: "demo",
+    entry: "packages/demo-service/src/main.ts",
+    env: { DISCOVERY_URL },
+  });
+  const owner = await startProcess({
+    name: "owner",
+    entry: "packages/owner-service/src/main.ts",
+    env: { DISCOVERY_URL, DATABASE_URL: `sqlite:${join(dir, "owner.db")}` },
+  });
+  await demo.waitForLine((line) => line.includes("registered with discovery"));
+  await owner.waitForLine((line) => line.includes("registered with discovery"));
+  const redisPort = freePort();
+  privateRedis = spawn({
+    cmd: [
+      "redis-server",
+      "--port",
+      String(redisPort),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+    ],
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  const probe = new Redis(`redis://127.0.0.1:${redisPort}`, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  for (let i = 0; i < 50; i++) {
+    if (
+      await probe.connect().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await Bun.sleep(100);
+  }
+  probe.disconnect();
+  const gatewayEnv = {
+    DISCOVERY_URL,
+    REDIS_KEY_PREFIX: prefix,
+    RATE_LIMIT_TEST: `${POLICY}/60`,
+    TIMEOUT_TEST_MS: "300",
+    BREAKER_COOLDOWN_MS: "1000",
+    LOG_LEVEL: "warn",
+  };
+  const gateway = (name: string, redisUrl: string) =>
+    startProcess({
+      name,
+      entry: "packages/gateway/src/main.ts",
+      env: { ...gatewayEnv, LOG_LEVEL: "info", REDIS_URL: redisUrl },
+    });
+  [a, b, c] = await Promise.all([
+    gateway("gateway-a", SHARED_REDIS),
+    gateway("gateway-b", SHARED_REDIS),
+    gateway("gateway-c", `redis://127.0.0.1:${redisPort}`),
+  ]);
+  // Let the Redis clients connect before measuring the shared limiter.
+  await Bun.sleep(300);
+}, 60_000);
+
+afterAll(async () => {
+  await stopAll();
+  privateRedis?.kill("SIGKILL");
+  await privateRedis?.exited;
+  const redis = new Redis(SHARED_REDIS);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("gateway over real sockets", () => {
+  test("the rate limiter holds across two gateway processes sharing Redis", async () => {
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 15; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => fetch(url(i % 2 === 0 ? a : b, "/api/test/rate-limit"))),
+      );
+      for (const res of results) {
+        statuses.push(res.status);
+        if (res.status === 429) expect(await res.json()).toEqual({ error: "You're being rate limited" });
+        else await res.arrayBuffer();
+      }
+    }
+    const allowed = statuses.filter((s) => s === 200).length;
+    expect(allowed).toBeGreaterThanOrEqual(POLICY * 0.99);
+    expect(allowed).toBeLessThanOrEqual(POLICY * 1.01);
+    expect(statuses.filter((s) => s === 429).length).toBe(statuses.length - allowed);
+  }, 30_000);
+
+  test("a write through one gateway invalidates the cached list on both", async () => {
+    expect((await postJson(a, "/api/owner/register", { email: "e2e@asd.com" })).status).toBe(201);
+    const pet = { email: "e2e@asd.com", type: "Dog", race: "x", name: "One" };
+    expect((await postJson(a, "/api/owner/register-pet", pet)).status).toBe(201);
+    expect((await fetch(url(a, "/api/owner/e2e@asd.com/pets"))).headers.get("x-cache")).toBe("miss");
+    expect((await fetch(url(a, "/api/owner/e2e@asd.com/pets"))).headers.get("x-cache")).toBe("hit");
+    expect((await fetch(url(b, "/api/owner/e2e@asd.com/pets"))).headers.get("x-cache")).toBe("hit");
+    expect((await postJson(b, "/api/owner/register-pet", { ...pet, name: "Two" })).status).toBe(201);
+    const after = await fetch(url(a, "/api/owner/e2e@asd.com/pets"));
+    expect(after.headers.get("x-cache")).toBe("miss");
+    const body = (await after.json()) as { pets: Array<{ Name: string }> };
+    expect(body.pets.map((p) => p.Name).sort()).toEqual(["One", "Two"]);
+  });
+
+  test("breaker cycle: closed → open → half-open → closed, against the running demo service", async () => {
+    const state = async () => {
+      const text = await (await fetch(url(c, "/metrics"))).text();
+      return text.match(/vetmesh_gateway_breaker_state\{target="demo"[^}]*\} (\d)/)?.[1];
+    };
+    expect(await state()).toBe("0");
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(url(c, "/api/test/circuit-breaker"));
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: "Exception thrown on purpose" });
+    }
+    const open = await fetch(url(c, "/api/test/circuit-breaker"));
+    expect(open.status).toBe(503);
+    expect(await open.json()).toEqual({ error: "Service unavailable: circuit open" });
+    expect(await state()).toBe("2");
+    await Bun.sleep(1100);
+    expect(await state()).toBe("1");
+    // The half-open probe is a healthy call to the same target (DemoService.Ping): the breaker closes.
+    const probe = await fetch(url(c, "/api/test/rate-limit"));
+    expect(probe.status).toBe(200);
+    expect(await state()).toBe("0");
+    expect((await fetch(url(c, "/api/test/circuit-breaker"))).status).toBe(500);
+  }, 20_000);
+
+  test("408 when the route's deadline fires before the demo service answers", async () => {
+    const started = performance.now();
+    const res = await fetch(url(c, "/api/test/timeout"));
+    expect(res.status).toBe(408);
+    expect(await res.json()).toEqual({ error: "Request timed out" });
+    expect(performance.now() - started).toBeLessThan(1300);
+  });
+
+  test("Redis killed mid-test: no 5xx, cache misses to upstream, limiter falls back to memory", async () => {
+    expect((await postJson(c, "/api/owner/register", { email: "noredis@asd.com" })).status).toBe(201);
+    await fetch(url(c, "/api/owner/noredis@asd.com/pets"));
+    expect((await fetch(url(c, "/api/owner/noredis@asd.com/pets"))).headers.get("x-cache")).toBe("hit");
+    privateRedis?.kill("SIGKILL");
+    await privateRedis?.exited;
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const pets = await fetch(url(c, "/api/owner/noredis@asd.com/pets"));
+      statuses.push(pets.status);
+      expect(pets.headers.get("x-cache")).toBe("miss");
+      await pets.arrayBuffer();
+      const limited = await fetch(url(c, "/api/test/rate-limit"));
+      statuses.push(limited.status);
+      await limited.arrayBuffer();
+    }
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  }, 20_000);
+});
