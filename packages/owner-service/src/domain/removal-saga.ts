@@ -16,6 +16,9 @@ export interface SagaParticipants {
   cancelPending(sagaId: string, recipient: string, signal: AbortSignal): Promise<void>;
 }
 
+/** Pet ids per ErasePets call. */
+export const ERASE_BATCH = 500;
+
 /** Tuning of the saga driver; defaults suit production, tests shorten them. */
 export interface SagaTiming {
   /** How long a process owns a saga without renewing; a crashed owner's saga is taken over after it. */
@@ -72,7 +75,10 @@ export function createRemovalSaga(deps: {
     switch (saga.step) {
       case "erase_veterinary": {
         const petIds = (await repo.listPets(saga.ownerId)).map((pet) => pet.id);
-        if (petIds.length > 0) await participants.erasePets(saga.id, petIds, stop.signal);
+        // Chunked: the veterinary side caps one call's pet ids (and a huge request would outlive its deadline).
+        for (let i = 0; i < petIds.length; i += ERASE_BATCH) {
+          await participants.erasePets(saga.id, petIds.slice(i, i + ERASE_BATCH), stop.signal);
+        }
         await repo.advanceSaga(saga.id, "erase_veterinary", "cancel_notifications", now());
         return;
       }
