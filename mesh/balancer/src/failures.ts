@@ -37,6 +37,19 @@ export function isConnectFailure(error: unknown): boolean {
   });
 }
 
+/**
+ * True when the call broke without the caller cancelling it: the instance
+ * crashed or was killed mid-call. connect-node reports that as `Aborted`
+ * ("read ECONNRESET") or, when Bun's HTTP/2 client resets the streams of a
+ * dead session, as `Canceled` ("stream closed with error code CANCEL"): the
+ * codes meant for a caller hanging up. Seen from the caller, whose own signal
+ * did not fire, the instance is gone: `Unavailable`.
+ */
+export function isConnectionLost(error: unknown, callerAborted: boolean): boolean {
+  const code = errorCode(error);
+  return !callerAborted && (code === Code.Aborted || code === Code.Canceled);
+}
+
 /** The Connect code of any thrown value, as clients would see it. */
 export function errorCode(error: unknown): Code {
   return ConnectError.from(error).code;

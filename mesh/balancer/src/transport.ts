@@ -1,6 +1,12 @@
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import type { Logger } from "@vetmesh/kit";
-import { errorCode, isConnectFailure, isIdempotent, isInstanceFailure } from "./failures.ts";
+import {
+  errorCode,
+  isConnectFailure,
+  isConnectionLost,
+  isIdempotent,
+  isInstanceFailure,
+} from "./failures.ts";
 import type { BalancerMetrics } from "./metrics.ts";
 import type { Member, ServicePool } from "./pool.ts";
 
@@ -91,7 +97,17 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
           );
           pool.success(instance);
           return response;
-        } catch (error) {
+        } catch (thrown) {
+          // A connection that broke mid-call is the instance's failure (Unavailable), not the caller's abort.
+          const error = isConnectionLost(thrown, signal?.aborted ?? false)
+            ? new ConnectError(
+                `instance ${instance} lost the connection`,
+                Code.Unavailable,
+                undefined,
+                undefined,
+                thrown,
+              )
+            : thrown;
           lastError = error;
           const { connect, code } = outcome(deps, member, error);
           const retryable = connect || (code === Code.Unavailable && isIdempotent(method.idempotency));
