@@ -1,0 +1,162 @@
+/**
+ * What `make bench` shows and keeps: a table on stdout, the same numbers as
+ * JSON, and an SVG chart (no plotting dependency) under bench/results/.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ProcessMemory } from "./rss.ts";
+import type { RunResult } from "./stats.ts";
+
+/** One target line: the figure, the goal, and whether it was met (printed, never asserted). */
+export interface TargetCheck {
+  name: string;
+  value: string;
+  goal: string;
+  met: boolean;
+}
+
+/** Everything one bench run measured. */
+export interface BenchReport {
+  startedAt: string;
+  machine: { cpus: number; bun: string; loadGenerator: string };
+  runs: RunResult[];
+  memory: ProcessMemory[];
+  targets: TargetCheck[];
+  notes: string[];
+}
+
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+
+/** Renders rows as a left-aligned text table. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** The printed report: runs with ratio to (a), memory, targets. */
+export function renderText(report: BenchReport): string {
+  const baseline = report.runs.find((run) => run.id === "a" && run.mode === "throughput");
+  const runRows = report.runs.map((run) => [
+    run.id,
+    run.label,
+    run.mode === "fixed-rate" ? `fixed ${run.targetRate}/s` : "max",
+    fixed(run.rps, 0),
+    fixed(run.p50),
+    fixed(run.p90),
+    fixed(run.p99),
+    fixed(run.max, 1),
+    run.mode === "throughput" && baseline ? `${fixed(run.rps / baseline.rps)}x` : "",
+    `${run.failures}/${run.requests}`,
+    run.lag ? `${fixed(run.lag.p50)}/${fixed(run.lag.p99)}` : "",
+  ]);
+  const memoryRows = report.memory.map((one) => [
+    one.name,
+    String(one.pid),
+    fixed(one.idleMb, 1),
+    fixed(one.peakMb, 1),
+  ]);
+  const targetRows = report.targets.map((t) => [t.name, t.value, t.goal, t.met ? "met" : "MISSED"]);
+  return [
+    `vetmesh bench — ${report.startedAt}, ${report.machine.cpus} cores, bun ${report.machine.bun}, load: ${report.machine.loadGenerator}`,
+    "",
+    table(
+      ["id", "scenario", "load", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "vs (a)", "failed", "pacer lag p50/p99"],
+      runRows,
+    ),
+    "",
+    table(["process", "pid", "idle RSS MB", "peak RSS MB"], memoryRows),
+    "",
+    table(["target (shown, not asserted)", "measured", "goal", ""], targetRows),
+    ...(report.notes.length > 0 ? ["", ...report.notes.map((note) => `note: ${note}`)] : []),
+  ].join("\n");
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Two bar panels: throughput per scenario, and p50/p99 at the fixed rate. */
+export function renderSvg(report: BenchReport): string {
+  const width = 760;
+  const panelHeight = 220;
+  const parts: string[] = [];
+  const panel = (
+    top: number,
+    title: string,
+    bars: Array<{ label: string; values: Array<{ value: number; color: string; tag: string }> }>,
+  ) => {
+    const max = Math.max(1e-9, ...bars.flatMap((bar) => bar.values.map((v) => v.value)));
+    const left = 60;
+    const plotWidth = width - left - 20;
+    const plotTop = top + 30;
+    const plotHeight = panelHeight - 70;
+    parts.push(
+      `<text x="${left}" y="${top + 18}" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
+    );
+    parts.push(
+      `<line x1="${left}" y1="${plotTop + plotHeight}" x2="${left + plotWidth}" y2="${plotTop + plotHeight}" stroke="#333"/>`,
+    );
+    const slot = plotWidth / Math.max(1, bars.length);
+    bars.forEach((bar, i) => {
+      const barWidth = (slot * 0.7) / bar.values.length;
+      bar.values.forEach((v, j) => {
+        const h = (v.value / max) * plotHeight;
+        const x = left + i * slot + slot * 0.15 + j * barWidth;
+        const y = plotTop + plotHeight - h;
+        parts.push(
+          `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${v.color}"/>`,
+        );
+        parts.push(
+          `<text x="${(x + barWidth / 2 - 1).toFixed(1)}" y="${(y - 3).toFixed(1)}" font-size="10" text-anchor="middle">${escapeXml(v.tag)}</text>`,
+        );
+      });
+      parts.push(
+        `<text x="${(left + i * slot + slot / 2).toFixed(1)}" y="${plotTop + plotHeight + 16}" font-size="11" text-anchor="middle">${escapeXml(bar.label)}</text>`,
+      );
+    });
+  };
+  const throughput = report.runs.filter((run) => run.mode === "throughput");
+  panel(
+    0,
+    "Throughput (requests/s, closed loop, autocannon)",
+    throughput.map((run) => ({
+      label: `(${run.id}) ${run.label}`,
+      values: [{ value: run.rps, color: "#4878a8", tag: fixed(run.rps, 0) }],
+    })),
+  );
+  const paced = report.runs.filter((run) => run.mode === "fixed-rate");
+  const rate = paced[0]?.targetRate ?? 0;
+  panel(
+    panelHeight,
+    `Latency at a fixed ${rate} req/s (ms): p50 blue, p99 orange`,
+    paced.map((run) => ({
+      label: `(${run.id}) ${run.label}`,
+      values: [
+        { value: run.p50, color: "#4878a8", tag: fixed(run.p50) },
+        { value: run.p99, color: "#e08a2c", tag: fixed(run.p99) },
+      ],
+    })),
+  );
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panelHeight * 2}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    ...parts,
+    "</svg>",
+    "",
+  ].join("\n");
+}
+
+/** Writes latest.json and latest.svg into the folder (each run replaces the last); returns the paths. */
+export function writeResults(folder: string, report: BenchReport): string[] {
+  mkdirSync(folder, { recursive: true });
+  const json = join(folder, "latest.json");
+  const svg = join(folder, "latest.svg");
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(svg, renderSvg(report));
+  return [json, svg];
+}

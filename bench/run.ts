@@ -1,0 +1,203 @@
+/**
+ * `make bench`: starts what it measures (a Bun.serve baseline, and the whole
+ * system through scripts/run.ts — the `make run` code — on shifted ports in a
+ * temporary data folder), seeds owners, warms up, then runs bounded loads:
+ *   (a) Bun.serve JSON hello-world, the baseline of the same run;
+ *   (b) gateway cache hit: GET /api/owner/{email}/pets, limiter and breaker on;
+ *   (c) gateway cache miss → balancer → owner over gRPC → SQLite (a second
+ *       gateway with a 1 ms cache TTL, each request a different owner);
+ *   (d) the owner RPC directly: Connect JSON POST to the owner instances;
+ * then latency at a fixed rate below saturation for (b), (c), (d). Prints a
+ * table, writes bench/results/latest.{json,svg}. Targets are shown, never
+ * asserted. Every knob is an environment variable (see bench/README.md).
+ */
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { startProcess, stopAll, type TestProcess } from "../tests/support/process.ts";
+import { type RunningSystem, startSystem } from "../tests/support/system.ts";
+import { type Target, throughputRun } from "./lib/load.ts";
+import { pacedRun } from "./lib/paced.ts";
+import { type BenchReport, renderText, type TargetCheck, writeResults } from "./lib/report.ts";
+import { createRssTracker } from "./lib/rss.ts";
+import { scrapeCounter, seedOwners } from "./lib/seed.ts";
+import type { RunResult } from "./lib/stats.ts";
+
+const env = process.env;
+const DURATION_S = Number(env.BENCH_DURATION_S ?? 5);
+const WARMUP_S = Number(env.BENCH_WARMUP_S ?? 1);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
+const RATE = Number(env.BENCH_RATE ?? 2000);
+const OWNERS = Number(env.BENCH_OWNERS ?? 200);
+const PORT_OFFSET = Number(env.BENCH_PORT_OFFSET ?? 24_000);
+const REDIS_URL = env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const RUN_ID = `${Date.now().toString(36)}`;
+const LOAD_GENERATOR = "autocannon 9.0.0 (closed loop) + open-loop pacer (fixed rate)";
+
+const startedAt = new Date().toISOString();
+const hardStop = setTimeout(() => {
+  console.error("bench: exceeded its 170 s bound; stopping");
+  void cleanup().then(() => process.exit(2));
+}, 170_000);
+
+let system: RunningSystem | undefined;
+async function cleanup() {
+  await stopAll();
+  await system?.stop();
+}
+process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+// Raised limits: the bench's one client would otherwise be rate limited within a second.
+const limits = { RATE_LIMIT_READ: "1000000000/60", RATE_LIMIT_WRITE: "1000000000/60" };
+const sharedEnv = {
+  REDIS_URL,
+  REDIS_KEY_PREFIX: `vetmesh:bench:${RUN_ID}:`,
+  DISCOVERY_REDIS_PREFIX: `vetmesh:bench:${RUN_ID}:discovery:`,
+  ...limits,
+};
+
+function log(message: string) {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+try {
+  const memory = createRssTracker();
+  log("starting the baseline and the system (scripts/run.ts)");
+  const baseline = await startProcess({ name: "baseline", entry: "bench/baseline-server.ts" });
+  system = await startSystem({ portOffset: PORT_OFFSET, env: sharedEnv });
+  memory.add("baseline (Bun.serve)", baseline.proc.pid);
+  for (const row of system.processes) memory.add(row.name, row.pid);
+  const discovery = system.processes.find((row) => row.name === "discovery")?.http;
+  const owners = system.processes.filter((row) => row.name.startsWith("owner")).map((row) => row.http);
+  if (!discovery || owners.length === 0) throw new Error("the system has no discovery or no owner process");
+  // (c) needs a gateway whose cache never hits: same code, same discovery, TTL 1 ms.
+  const missGateway: TestProcess = await startProcess({
+    name: "gateway-nocache",
+    entry: "packages/gateway/src/main.ts",
+    env: { ...sharedEnv, DISCOVERY_URL: discovery, CACHE_TTL_MS: "1", INSTANCE_ID: `gateway-bench-nocache` },
+  });
+  memory.add("gateway (cache TTL 1 ms, for c)", missGateway.proc.pid);
+  await Bun.sleep(1000);
+  memory.snapshotIdle();
+
+  log(`seeding ${OWNERS} owners with 2 pets each`);
+  const seeded = await seedOwners(system.gateway, OWNERS, 2);
+  const missBase = `http://127.0.0.1:${missGateway.httpPort}`;
+  let next = 0;
+  const nextOwner = () => seeded[next++ % seeded.length]!;
+  const hot = seeded[0]!.email;
+
+  const targets: Record<"a" | "b" | "c" | "d", { label: string; target: Target }> = {
+    a: { label: "Bun.serve hello", target: { urls: [`http://127.0.0.1:${baseline.httpPort}`], path: "/" } },
+    b: {
+      label: "gateway cache hit",
+      target: { urls: [system.gateway], path: `/api/owner/${encodeURIComponent(hot)}/pets` },
+    },
+    c: {
+      label: "gateway cache miss",
+      target: { urls: [missBase], path: () => `/api/owner/${encodeURIComponent(nextOwner().email)}/pets` },
+    },
+    d: {
+      label: "owner RPC direct",
+      target: {
+        urls: owners,
+        method: "POST",
+        path: "/vetmesh.owner.v1.OwnerService/ListPets",
+        body: () => JSON.stringify({ ownerRef: nextOwner().email }),
+      },
+    },
+  };
+
+  const runs: RunResult[] = [];
+  const cacheCount = (url: string, result: string) =>
+    scrapeCounter(`${url}/metrics`, "vetmesh_gateway_cache_total", `result="${result}"`);
+  const notes: string[] = [];
+  for (const id of ["a", "b", "c", "d"] as const) {
+    const { label, target } = targets[id];
+    log(`(${id}) ${label}: warm-up ${WARMUP_S}s, then ${DURATION_S}s at ${CONNECTIONS} connections`);
+    await throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: WARMUP_S });
+    const before = id === "c" ? await cacheCount(missBase, "hit") : 0;
+    runs.push(
+      await throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: DURATION_S }),
+    );
+    memory.sample();
+    if (id === "c") {
+      const hits = (await cacheCount(missBase, "hit")) - before;
+      notes.push(`(c) cache hits during the measured run: ${hits} (should be ~0)`);
+    }
+  }
+  const saturation = Math.min(...runs.filter((run) => "bcd".includes(run.id)).map((run) => run.rps));
+  // Below saturation: the asked rate, or half of the slowest scenario's max if the machine can't sustain it.
+  const rate = Math.max(50, Math.min(RATE, Math.floor(saturation / 2 / 50) * 50));
+  if (rate < RATE)
+    notes.push(
+      `fixed rate lowered from ${RATE}/s to ${rate}/s: half of the slowest max (${saturation.toFixed(0)}/s)`,
+    );
+  for (const id of ["b", "c", "d"] as const) {
+    const { label, target } = targets[id];
+    log(`(${id}) ${label}: ${DURATION_S}s at a fixed ${rate} req/s`);
+    runs.push(await pacedRun({ id, label }, target, { rate, durationS: DURATION_S }));
+    memory.sample();
+  }
+  memory.sample();
+  const hitRatio = await (async () => {
+    const hits = await cacheCount(system.gateway, "hit");
+    const misses = await cacheCount(system.gateway, "miss");
+    return hits / Math.max(1, hits + misses);
+  })();
+  notes.push(`(b) gateway cache hit ratio over the whole run: ${(hitRatio * 100).toFixed(2)}%`);
+
+  const find = (id: string, mode: RunResult["mode"]) =>
+    runs.find((run) => run.id === id && run.mode === mode)!;
+  const a = find("a", "throughput");
+  const ratio = (id: string) => find(id, "throughput").rps / a.rps;
+  const addedP50 = find("c", "fixed-rate").p50 - find("d", "fixed-rate").p50;
+  const addedP99 = find("c", "fixed-rate").p99 - find("d", "fixed-rate").p99;
+  const processes = memory.report();
+  const worstIdle = processes.reduce((worst, one) => (one.idleMb > worst.idleMb ? one : worst));
+  const targetChecks: TargetCheck[] = [
+    {
+      name: "(b) / (a) throughput",
+      value: `${ratio("b").toFixed(2)}x`,
+      goal: ">= 0.40x",
+      met: ratio("b") >= 0.4,
+    },
+    {
+      name: "(c) / (a) throughput",
+      value: `${ratio("c").toFixed(2)}x`,
+      goal: ">= 0.25x",
+      met: ratio("c") >= 0.25,
+    },
+    {
+      name: `added p50 (c - d) @ ${rate}/s`,
+      value: `${addedP50.toFixed(2)} ms`,
+      goal: "<= 1.5 ms",
+      met: addedP50 <= 1.5,
+    },
+    {
+      name: `added p99 (c - d) @ ${rate}/s`,
+      value: `${addedP99.toFixed(2)} ms`,
+      goal: "<= 5 ms",
+      met: addedP99 <= 5,
+    },
+    {
+      name: "idle RSS, largest process",
+      value: `${worstIdle.idleMb.toFixed(1)} MB (${worstIdle.name})`,
+      goal: "<= 60 MB each",
+      met: processes.every((one) => one.idleMb <= 60),
+    },
+  ];
+  const report: BenchReport = {
+    startedAt,
+    machine: { cpus: cpus().length, bun: Bun.version, loadGenerator: LOAD_GENERATOR },
+    runs,
+    memory: processes,
+    targets: targetChecks,
+    notes,
+  };
+  console.log(renderText(report));
+  const files = writeResults(join(import.meta.dir, "results"), report);
+  console.log(`\nwrote ${files.join(", ")}`);
+} finally {
+  clearTimeout(hardStop);
+  await cleanup();
+}

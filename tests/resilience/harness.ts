@@ -1,0 +1,319 @@
+/**
+ * What the resilience tests share: a private redis-server they may stop and
+ * restart (never the shared one on 6379), a small mesh (discovery, owners on
+ * one SQLite file, gateways) built from tests/support/process.ts, and a
+ * bounded load loop that tallies every answer.
+ */
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Subprocess, spawn } from "bun";
+import { startProcess, type TestProcess } from "../support/process.ts";
+
+/** Asks the kernel for a port nobody listens on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function answersPing(port: number): Promise<boolean> {
+  try {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("timeout")), 500);
+      void Bun.connect({
+        hostname: "127.0.0.1",
+        port,
+        socket: {
+          open(socket) {
+            socket.write("PING\r\n");
+          },
+          data(socket, data) {
+            clearTimeout(timer);
+            resolve(data.toString());
+            socket.end();
+          },
+          error(_socket, error) {
+            clearTimeout(timer);
+            reject(error);
+          },
+        },
+      }).catch(reject);
+    });
+    return reply.startsWith("+PONG");
+  } catch {
+    return false;
+  }
+}
+
+/** A redis-server owned by one test file, on its own port, that the test may stop and start again. */
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  start(): Promise<void>;
+  /** SIGKILL: like a crash; nothing is persisted. */
+  stop(): Promise<void>;
+}
+
+/** Whether the private-redis tests can run here. */
+export const hasRedisServer = Bun.which("redis-server") !== null;
+
+/** Starts a private, non-persisting redis-server on a free port. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let server: Subprocess | undefined;
+  const redis: PrivateRedis = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async start() {
+      server = spawn({
+        cmd: [
+          "redis-server",
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+        ],
+        stdout: "ignore",
+        stderr: "ignore",
+      });
+      for (let i = 0; i < 100 && !(await answersPing(port)); i++) await Bun.sleep(50);
+      if (!(await answersPing(port))) throw new Error(`private redis-server on ${port} did not answer`);
+    },
+    async stop() {
+      if (!server) return;
+      server.kill("SIGKILL");
+      await server.exited;
+      server = undefined;
+    },
+  };
+  await redis.start();
+  return redis;
+}
+
+/** A small mesh for one test file; everything in it is stopped by stopAll() from process.ts. */
+export interface Mesh {
+  dir: string;
+  ownerDb: string;
+  discovery: TestProcess;
+  discoveryUrl: string;
+  owners: TestProcess[];
+  gateways: TestProcess[];
+  /** Starts one more owner instance on the shared database. */
+  startOwner(name: string): Promise<TestProcess>;
+  /** Starts one more gateway with the mesh's env plus `env`. */
+  startGateway(name: string, env?: Record<string, string>): Promise<TestProcess>;
+  /** Starts discovery again on the same port (after a kill). */
+  restartDiscovery(): Promise<TestProcess>;
+  /** Counts rows of the owner database (read-only). */
+  count(sql: string, ...params: string[]): number;
+  cleanup(): void;
+}
+
+/** Generous limits so the tests' single client is never rate limited, unless a test says otherwise. */
+export const RAISED_LIMITS = { RATE_LIMIT_READ: "100000000/60", RATE_LIMIT_WRITE: "100000000/60" };
+
+/** Starts discovery, `owners` owner instances on one SQLite file, and `gateways` gateways. */
+export async function startMesh(options: {
+  owners: number;
+  gateways: number;
+  redisUrl: string;
+  gatewayEnv?: Record<string, string>;
+  ownerEnv?: Record<string, string>;
+}): Promise<Mesh> {
+  const dir = mkdtempSync(join(tmpdir(), "vetmesh-resilience-"));
+  const ownerDb = join(dir, "owner.db");
+  const prefix = `vetmesh:resilience:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}:`;
+  const discoveryHttp = await freePort();
+  const discoveryEnv = { HTTP_PORT: String(discoveryHttp), INSTANCE_ID: "discovery-r", REDIS_URL: "" };
+  let discovery = await startProcess({
+    name: "discovery",
+    entry: "mesh/discovery/src/main.ts",
+    env: discoveryEnv,
+  });
+  const discoveryUrl = `http://127.0.0.1:${discoveryHttp}`;
+  const common = { DISCOVERY_URL: discoveryUrl, DISCOVERY_TTL_MS: "2000" };
+  const mesh: Mesh = {
+    dir,
+    ownerDb,
+    discovery,
+    discoveryUrl,
+    owners: [],
+    gateways: [],
+    async startOwner(name) {
+      const owner = await startProcess({
+        name,
+        entry: "packages/owner-service/src/main.ts",
+        env: { ...common, INSTANCE_ID: name, DATABASE_URL: `sqlite:${ownerDb}`, ...options.ownerEnv },
+      });
+      mesh.owners.push(owner);
+      return owner;
+    },
+    async startGateway(name, env = {}) {
+      const gateway = await startProcess({
+        name,
+        entry: "packages/gateway/src/main.ts",
+        env: {
+          ...common,
+          ...RAISED_LIMITS,
+          INSTANCE_ID: name,
+          REDIS_URL: options.redisUrl,
+          REDIS_KEY_PREFIX: prefix,
+          ...options.gatewayEnv,
+          ...env,
+        },
+      });
+      mesh.gateways.push(gateway);
+      return gateway;
+    },
+    async restartDiscovery() {
+      discovery = await startProcess({
+        name: "discovery",
+        entry: "mesh/discovery/src/main.ts",
+        env: discoveryEnv,
+      });
+      mesh.discovery = discovery;
+      return discovery;
+    },
+    count(sql, ...params) {
+      const db = new Database(ownerDb, { readonly: true });
+      try {
+        const row = db.query(sql).get(...params) as Record<string, number> | null;
+        return Number(Object.values(row ?? {})[0] ?? 0);
+      } finally {
+        db.close();
+      }
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  // One at a time: each migrates the shared file on start.
+  for (let i = 1; i <= options.owners; i++) await mesh.startOwner(`owner-${i}`);
+  for (let i = 1; i <= options.gateways; i++) await mesh.startGateway(`gateway-${i}`);
+  return mesh;
+}
+
+/** Base URL of a process's HTTP listener. */
+export const httpBase = (process: TestProcess) => `http://127.0.0.1:${process.httpPort}`;
+
+/** Every answer of a load run, tallied. */
+export interface Tally {
+  sent: number;
+  byStatus: Map<number, number>;
+  /** Requests that got no HTTP answer at all (connection refused/reset, timeout). */
+  transportErrors: number;
+  /** Answers whose body was not JSON. */
+  notJson: number;
+  samples: string[];
+}
+
+/** Count of answers that are not 2xx, plus transport errors. */
+export function failures(tally: Tally): number {
+  let failed = tally.transportErrors;
+  for (const [status, count] of tally.byStatus) if (status < 200 || status >= 300) failed += count;
+  return failed;
+}
+
+/** Count of 5xx answers. */
+export function serverErrors(tally: Tally): number {
+  let failed = 0;
+  for (const [status, count] of tally.byStatus) if (status >= 500) failed += count;
+  return failed;
+}
+
+/**
+ * Runs `request(i)` for i in [0, count) with `concurrency` workers, bounded by
+ * count and by `timeoutMs`, and tallies statuses. `onProgress` sees each index
+ * as it is sent (to inject a failure mid-load).
+ */
+export async function runLoad(options: {
+  count: number;
+  concurrency: number;
+  timeoutMs: number;
+  request: (i: number) => Promise<Response>;
+  onProgress?: (i: number) => void | Promise<void>;
+}): Promise<Tally> {
+  const tally: Tally = { sent: 0, byStatus: new Map(), transportErrors: 0, notJson: 0, samples: [] };
+  const deadline = Date.now() + options.timeoutMs;
+  let next = 0;
+  const worker = async () => {
+    while (next < options.count && Date.now() < deadline) {
+      const i = next++;
+      tally.sent++;
+      await options.onProgress?.(i);
+      try {
+        const response = await options.request(i);
+        const text = await response.text();
+        tally.byStatus.set(response.status, (tally.byStatus.get(response.status) ?? 0) + 1);
+        let json = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          json = false;
+          tally.notJson++;
+        }
+        if ((response.status < 200 || response.status >= 300 || !json) && tally.samples.length < 5) {
+          tally.samples.push(`#${i} ${response.status} ${text.slice(0, 200)}`);
+        }
+      } catch (error) {
+        tally.transportErrors++;
+        if (tally.samples.length < 5) tally.samples.push(`#${i} ${String(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return tally;
+}
+
+/** A readable summary for assertion messages. */
+export function describe(tally: Tally): string {
+  const statuses = [...tally.byStatus].map(([status, count]) => `${status}:${count}`).join(" ");
+  return `sent ${tally.sent}; ${statuses}; transport errors ${tally.transportErrors}; not JSON ${tally.notJson}; ${tally.samples.join(" | ")}`;
+}
+
+/** POSTs JSON with a bounded time. */
+export function postJson(url: string, body: unknown, timeoutMs = 5000): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+/** GETs with a bounded time. */
+export function getUrl(url: string, timeoutMs = 5000): Promise<Response> {
+  return fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/** Registers owners (one pet each) through a gateway; returns their emails. */
+export async function seedOwners(gateway: string, count: number, tag: string): Promise<string[]> {
+  const emails: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `${tag}-${i}@resilience.test`;
+    const registered = await postJson(`${gateway}/api/owner/register`, { email });
+    if (registered.status !== 201)
+      throw new Error(`register ${email}: ${registered.status} ${await registered.text()}`);
+    const pet = await postJson(`${gateway}/api/owner/register-pet`, {
+      email,
+      type: "Dog",
+      race: "Mixed",
+      name: "Rex",
+    });
+    if (pet.status !== 201) throw new Error(`register-pet ${email}: ${pet.status} ${await pet.text()}`);
+    emails.push(email);
+  }
+  return emails;
+}
