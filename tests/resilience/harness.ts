@@ -108,6 +108,8 @@ export interface Mesh {
   ownerDb: string;
   discovery: TestProcess;
   discoveryUrl: string;
+  /** Prefix of the gateways' Redis keys (unique per mesh). */
+  redisPrefix: string;
   owners: TestProcess[];
   gateways: TestProcess[];
   /** Starts one more owner instance on the shared database. */
@@ -116,6 +118,8 @@ export interface Mesh {
   startGateway(name: string, env?: Record<string, string>): Promise<TestProcess>;
   /** Starts discovery again on the same port (after a kill). */
   restartDiscovery(): Promise<TestProcess>;
+  /** Instance ids discovery lists for a service right now. */
+  listInstances(service: string): Promise<string[]>;
   /** Counts rows of the owner database (read-only). */
   count(sql: string, ...params: string[]): number;
   cleanup(): void;
@@ -131,6 +135,9 @@ export async function startMesh(options: {
   redisUrl: string;
   gatewayEnv?: Record<string, string>;
   ownerEnv?: Record<string, string>;
+  /** Also start the demo service (upstream of /api/test/*) and a veterinary service. */
+  demo?: boolean;
+  veterinary?: boolean;
 }): Promise<Mesh> {
   const dir = mkdtempSync(join(tmpdir(), "vetmesh-resilience-"));
   const ownerDb = join(dir, "owner.db");
@@ -149,6 +156,7 @@ export async function startMesh(options: {
     ownerDb,
     discovery,
     discoveryUrl,
+    redisPrefix: prefix,
     owners: [],
     gateways: [],
     async startOwner(name) {
@@ -186,6 +194,13 @@ export async function startMesh(options: {
       mesh.discovery = discovery;
       return discovery;
     },
+    async listInstances(service) {
+      const response = await postJson(`${discoveryUrl}/vetmesh.discovery.v1.DiscoveryService/List`, {
+        service,
+      });
+      const body = (await response.json()) as { instances?: Array<{ instanceId: string }> };
+      return (body.instances ?? []).map((one) => one.instanceId).sort();
+    },
     count(sql, ...params) {
       const db = new Database(ownerDb, { readonly: true });
       try {
@@ -201,6 +216,25 @@ export async function startMesh(options: {
   };
   // One at a time: each migrates the shared file on start.
   for (let i = 1; i <= options.owners; i++) await mesh.startOwner(`owner-${i}`);
+  if (options.demo) {
+    await startProcess({
+      name: "demo",
+      entry: "packages/demo-service/src/main.ts",
+      env: { ...common, INSTANCE_ID: "demo-r" },
+    });
+  }
+  if (options.veterinary) {
+    await startProcess({
+      name: "veterinary",
+      entry: "packages/veterinary-service/src/main.ts",
+      env: {
+        ...common,
+        INSTANCE_ID: "veterinary-r",
+        DATABASE_URL: `sqlite:${join(dir, "veterinary.db")}`,
+        REMINDER_SCAN_INTERVAL_MS: "3600000",
+      },
+    });
+  }
   for (let i = 1; i <= options.gateways; i++) await mesh.startGateway(`gateway-${i}`);
   return mesh;
 }
