@@ -5,10 +5,16 @@ import { openRepository } from "./db/open-repository.ts";
 import type { RepositoryFaults, VeterinaryRepository } from "./db/repository.ts";
 import { DAY_MS } from "./domain/instants.ts";
 import {
+  DEFAULT_REMINDER_OFFSETS,
+  parseReminderOffsets,
+  type StageOffset,
+} from "./domain/reminder-stages.ts";
+import {
   DEFAULT_VACCINE_INTERVALS,
   parseVaccineIntervals,
   type VaccineIntervals,
 } from "./domain/vaccine-intervals.ts";
+import { createReminderScanner, type ReminderScanner } from "./reminders/scanner.ts";
 import { createPetLookup } from "./rpc/owner-lookup.ts";
 import { createVeterinaryInternalService } from "./rpc/veterinary-internal-service.ts";
 import { createVeterinaryService } from "./rpc/veterinary-service.ts";
@@ -33,14 +39,47 @@ export interface VeterinaryAppOptions {
   ownerTimeoutMs?: number;
   /** Test seam: faults injected inside repository transactions. */
   faults?: RepositoryFaults;
+  /** Name this replica claims reminders under. */
+  instanceId?: string;
+  /** Reminder stages; default upcoming -14d, due 0d, overdue +7d. */
+  reminderOffsets?: readonly StageOffset[];
+  /** Reminder scanner tuning; the loop only runs when scanIntervalMs > 0 and a notification transport is given. */
+  reminders?: Partial<ReminderTuning>;
 }
+
+/** How the reminder scanner runs. */
+export interface ReminderTuning {
+  scanIntervalMs: number;
+  leaseMs: number;
+  retryMs: number;
+  batchSize: number;
+  clinicName: string;
+  notificationTimeoutMs: number;
+}
+
+const DEFAULT_TUNING: ReminderTuning = {
+  scanIntervalMs: 0,
+  leaseMs: 60_000,
+  retryMs: 30_000,
+  batchSize: 50,
+  clinicName: "vetmesh veterinary clinic",
+  notificationTimeoutMs: 5000,
+};
 
 /** The built service: what runService needs, plus the repository for tests. */
 export interface VeterinaryApp {
   routes(router: ConnectRouter): void;
   health: HealthCheck;
   repository: VeterinaryRepository;
+  /** Present when a notification transport was given; tests call scanner.scanOnce() after moving the clock. */
+  scanner?: ReminderScanner;
   close(): Promise<void>;
+}
+
+function defaultOffsets(): StageOffset[] {
+  const parsed = parseReminderOffsets(DEFAULT_REMINDER_OFFSETS);
+  if (typeof parsed === "string") throw new Error(parsed);
+  return parsed;
 }
 
 function defaultIntervals(): VaccineIntervals {
@@ -51,7 +90,8 @@ function defaultIntervals(): VaccineIntervals {
 
 /**
  * Builds the veterinary service without listening: opens and migrates the
- * database and wires the RPCs to the repository and the owner lookup.
+ * database, wires the RPCs to the repository and the owner lookup, and
+ * starts the reminder scanner when configured to.
  */
 export async function createVeterinaryApp(options: VeterinaryAppOptions): Promise<VeterinaryApp> {
   const logger = options.logger ?? createLogger({ level: "silent" });
@@ -70,7 +110,21 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
       graceMs: (options.dueGraceDays ?? 7) * DAY_MS,
     },
     defaultDurationMinutes: options.defaultAppointmentMinutes ?? 30,
+    reminderOffsets: options.reminderOffsets ?? defaultOffsets(),
   });
+  const tuning = { ...DEFAULT_TUNING, ...options.reminders };
+  const scanner = options.notificationTransport
+    ? createReminderScanner({
+        ...tuning,
+        repository,
+        pets,
+        notificationTransport: options.notificationTransport,
+        clock,
+        instanceId: options.instanceId ?? `veterinary-${crypto.randomUUID()}`,
+        logger,
+      })
+    : undefined;
+  scanner?.start(tuning.scanIntervalMs);
   const internal = createVeterinaryInternalService({ repository, logger });
   return {
     routes(router) {
@@ -79,7 +133,9 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
     },
     health: () => repository.health(),
     repository,
+    scanner,
     async close() {
+      await scanner?.stop();
       await repository.close();
     },
   };

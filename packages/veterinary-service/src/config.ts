@@ -2,6 +2,11 @@ import { kitConfigShape, millis } from "@vetmesh/kit";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
 import {
+  DEFAULT_REMINDER_OFFSETS,
+  parseReminderOffsets,
+  type StageOffset,
+} from "./domain/reminder-stages.ts";
+import {
   DEFAULT_VACCINE_INTERVALS,
   parseVaccineIntervals,
   type VaccineIntervals,
@@ -35,6 +40,41 @@ export const configShape = {
   DEFAULT_APPOINTMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   /** Deadline of each call to the owner service (pet lookup); past it MakeAppointment answers Unavailable. */
   OWNER_TIMEOUT_MS: millis.default(2000),
+  /** `upcoming=-14,due=0,overdue=7`: when each reminder stage is emailed, in days from the due date. */
+  REMINDER_OFFSETS_DAYS: z
+    .string()
+    .default(DEFAULT_REMINDER_OFFSETS)
+    .transform((text, ctx): StageOffset[] => {
+      const parsed = parseReminderOffsets(text);
+      if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /** How often the reminder scanner looks for due reminders; 0 turns the scanner off in this process. */
+  REMINDER_SCAN_INTERVAL_MS: millis.default(60_000),
+  /** How long a claimed reminder is this replica's before another may take it over. */
+  REMINDER_LEASE_MS: millis.min(1000).default(60_000),
+  /** After a failed attempt (owner or notification unreachable), wait this long before the next. */
+  REMINDER_RETRY_MS: millis.default(30_000),
+  /** Reminders claimed per scan. */
+  REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  /** Deadline of each EnqueueEmail call to the notification service. */
+  NOTIFICATION_TIMEOUT_MS: millis.default(5000),
+  /** Signs the reminder emails. */
+  CLINIC_NAME: z.string().min(1).max(200).default("vetmesh veterinary clinic"),
+  /**
+   * Test/demo knob: shifts this process's clock by this many ms (may be
+   * negative), so a real process can be moved to a reminder's send time.
+   */
+  CLOCK_OFFSET_MS: z.coerce.number().int().min(-3_153_600_000_000).max(3_153_600_000_000).default(0),
+  /**
+   * Test/demo knob: a file holding an offset in ms, re-read whenever it
+   * changes, added to CLOCK_OFFSET_MS; lets a test move a running process's
+   * clock without restarting it. Unset in production.
+   */
+  CLOCK_OFFSET_FILE: z.string().min(1).optional(),
 };
 
 /** Parsed configuration of the veterinary service. */

@@ -1,6 +1,7 @@
 import { createBalancer } from "@vetmesh/balancer";
 import { createKitMetrics, createLogger, loadConfigOrExit, runService } from "@vetmesh/kit";
 import { createVeterinaryApp } from "./app.ts";
+import { createProcessClock } from "./clock.ts";
 import { configShape } from "./config.ts";
 
 const config = loadConfigOrExit(configShape);
@@ -27,7 +28,24 @@ const app = await createVeterinaryApp({
   dueGraceDays: config.DUE_GRACE_DAYS,
   defaultAppointmentMinutes: config.DEFAULT_APPOINTMENT_MINUTES,
   ownerTimeoutMs: config.OWNER_TIMEOUT_MS,
+  instanceId: config.INSTANCE_ID,
+  clock: createProcessClock({ offsetMs: config.CLOCK_OFFSET_MS, offsetFile: config.CLOCK_OFFSET_FILE }),
+  reminderOffsets: config.REMINDER_OFFSETS_DAYS,
+  reminders: {
+    scanIntervalMs: config.REMINDER_SCAN_INTERVAL_MS,
+    leaseMs: config.REMINDER_LEASE_MS,
+    retryMs: config.REMINDER_RETRY_MS,
+    batchSize: config.REMINDER_BATCH_SIZE,
+    clinicName: config.CLINIC_NAME,
+    notificationTimeoutMs: config.NOTIFICATION_TIMEOUT_MS,
+  },
 });
+if (config.CLOCK_OFFSET_MS !== 0 || config.CLOCK_OFFSET_FILE) {
+  logger.warn("clock shifted for testing", {
+    offsetMs: config.CLOCK_OFFSET_MS,
+    offsetFile: config.CLOCK_OFFSET_FILE,
+  });
+}
 await runService({
   name: "veterinary",
   config,

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import {
+  claimWhere,
   createMssqlRepository,
   currentVaccinationWhere,
   lockedIdsQuery,
@@ -12,7 +13,7 @@ import {
 } from "./mssql-repository.ts";
 import type { VeterinaryRepository } from "./repository.ts";
 import { repositoryContract } from "./repository-contract.ts";
-import { appointments, vaccinations } from "./schema-mssql.ts";
+import { appointments, reminders, vaccinations } from "./schema-mssql.ts";
 
 describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", () => {
   const db = drizzle.mock();
@@ -54,6 +55,20 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     });
   });
 
+  test("a reminder claim only takes a pending row whose lease is free or expired", () => {
+    const query = db
+      .update(reminders)
+      .set({ claimedBy: "vet-1", leaseUntil: 2000, attempts: 1 })
+      .where(claimWhere("v1:due", 1000))
+      .toSQL();
+    expect(query).toEqual({
+      sql:
+        "update [reminders] set [claimed_by] = @par0, [lease_until] = @par1, [attempts] = @par2 where (([reminders].[id] = @par3) and " +
+        "([reminders].[status] = @par4) and (((([reminders].[lease_until] is null)) or ([reminders].[lease_until] <= @par5))))",
+      params: ["vet-1", 2000, 1, "v1:due", "pending", 1000],
+    });
+  });
+
   test("end-appointment update is keyed by id", () => {
     const query = db
       .update(appointments)
@@ -78,7 +93,7 @@ if (MSSQL_URL) {
     const repo = await createMssqlRepository({ url: MSSQL_URL });
     opened.push(repo);
     const pool = await new mssql.ConnectionPool(MSSQL_URL).connect();
-    for (const table of ["consultation_records", "appointments", "vaccinations"])
+    for (const table of ["consultation_records", "appointments", "vaccinations", "reminders"])
       await pool.request().query(`DELETE FROM [${table}]`);
     await pool.close();
     return repo;

@@ -1,18 +1,36 @@
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import { MsSqlDialect, type MsSqlTable } from "drizzle-orm/mssql-core";
 import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import { migrate } from "drizzle-orm/node-mssql/migrator";
 import mssql from "mssql";
+import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import type {
   AppointmentRow,
   EraseCounts,
   RecordRow,
+  ReminderRow,
   RepositoryFaults,
   VaccinationRow,
   VeterinaryRepository,
 } from "./repository.ts";
-import { appointments, consultationRecords, vaccinations } from "./schema-mssql.ts";
+import { appointments, consultationRecords, reminders, vaccinations } from "./schema-mssql.ts";
 import { chunks } from "./sqlite-repository.ts";
 
 type Db = Pick<NodeMsSqlDatabase, "select" | "execute">;
@@ -66,6 +84,19 @@ export function recordsPageQuery(
 /** Renders a raw statement to SQL text + params, for tests of the T-SQL we send. */
 export function renderMssql(query: SQL): { sql: string; params: unknown[] } {
   return new MsSqlDialect().sqlToQuery(query);
+}
+
+function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
+  return { ...row, stage: row.stage as ReminderRow["stage"], status: row.status as ReminderRow["status"] };
+}
+
+/** The claim of one reminder: only if still pending and its lease is free (or expired). */
+export function claimWhere(id: string, now: number): SQL | undefined {
+  return and(
+    eq(reminders.id, id),
+    eq(reminders.status, "pending"),
+    or(isNull(reminders.leaseUntil), lte(reminders.leaseUntil, now)),
+  );
 }
 
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
@@ -185,7 +216,7 @@ export async function createMssqlRepository(options: {
     async listRecords(petId, limit, after) {
       return recordsPageQuery(db, petId, limit, after);
     },
-    async recordVaccination(row) {
+    async recordVaccination(row, planned = []) {
       return db.transaction(async (tx) => {
         const v = vaccinations;
         await lockedIds(tx, v, and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey)));
@@ -204,6 +235,15 @@ export async function createMssqlRepository(options: {
             .where(currentVaccinationWhere(row.petId, row.vaccineKey));
         }
         await tx.insert(v).values(stored);
+        if (!stored.supersededBy && planned.length > 0) await tx.insert(reminders).values([...planned]);
+        const superseded = tx
+          .select({ id: v.id })
+          .from(v)
+          .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
+        await tx
+          .update(reminders)
+          .set({ status: "cancelled", lastError: "superseded" })
+          .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)));
         return stored;
       });
     },
@@ -224,12 +264,89 @@ export async function createMssqlRepository(options: {
             .where(inArray(consultationRecords.petId, chunk));
           const appts = await tx.delete(appointments).where(inArray(appointments.petId, chunk));
           const vaccs = await tx.delete(vaccinations).where(inArray(vaccinations.petId, chunk));
+          const rems = await tx.delete(reminders).where(inArray(reminders.petId, chunk));
+          counts.reminders += rems.rowsAffected[0] ?? 0;
           counts.records += records.rowsAffected[0] ?? 0;
           counts.appointments += appts.rowsAffected[0] ?? 0;
           counts.vaccinations += vaccs.rowsAffected[0] ?? 0;
         }
         return counts;
       });
+    },
+    async claimDueReminders({ now, owner, leaseMs, limit }) {
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .select({
+            reminder: reminders,
+            supersededBy: vaccinations.supersededBy,
+            vaccinationId: vaccinations.id,
+          })
+          .top(limit * 4)
+          .from(reminders)
+          .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
+          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)))
+          .orderBy(asc(reminders.sendAt));
+        const candidates: ClaimCandidate[] = rows.map((r) => ({
+          ...asReminder(r.reminder),
+          superseded: r.vaccinationId === null || r.supersededBy !== null,
+        }));
+        const plan = planClaims(candidates, now, limit);
+        for (const row of plan.cancel) {
+          await tx
+            .update(reminders)
+            .set({ status: "cancelled", lastError: "superseded" })
+            .where(eq(reminders.id, row.id));
+        }
+        for (const row of plan.skip) {
+          await tx
+            .update(reminders)
+            .set({ status: "skipped", lastError: "a later stage was due" })
+            .where(and(eq(reminders.id, row.id), eq(reminders.status, "pending")));
+        }
+        const claimed: ReminderRow[] = [];
+        const leaseUntil = now + leaseMs;
+        for (const row of plan.claim) {
+          const result = await tx
+            .update(reminders)
+            .set({ claimedBy: owner, leaseUntil, attempts: row.attempts + 1 })
+            .where(claimWhere(row.id, now));
+          if ((result.rowsAffected[0] ?? 0) === 1) {
+            const { superseded: _, ...reminder } = row;
+            claimed.push({ ...reminder, claimedBy: owner, leaseUntil, attempts: row.attempts + 1 });
+          }
+        }
+        return claimed;
+      });
+    },
+    async markReminderSent(id, owner, at) {
+      const result = await db
+        .update(reminders)
+        .set({ status: "sent", sentAt: at, leaseUntil: null, lastError: null })
+        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")));
+      return (result.rowsAffected[0] ?? 0) === 1;
+    },
+    async releaseReminder(id, owner, retryAt, error) {
+      await db
+        .update(reminders)
+        .set({ claimedBy: null, leaseUntil: retryAt, lastError: error.slice(0, 1000) })
+        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")));
+    },
+    async cancelReminder(id, reason) {
+      await db
+        .update(reminders)
+        .set({ status: "cancelled", leaseUntil: null, lastError: reason.slice(0, 1000) })
+        .where(and(eq(reminders.id, id), eq(reminders.status, "pending")));
+    },
+    async listPendingReminders(petId) {
+      const rows = await db
+        .select({ reminder: reminders })
+        .from(reminders)
+        .innerJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
+        .where(
+          and(eq(reminders.petId, petId), eq(reminders.status, "pending"), isNull(vaccinations.supersededBy)),
+        )
+        .orderBy(asc(reminders.sendAt), asc(reminders.id));
+      return rows.map((r) => asReminder(r.reminder));
     },
     async health() {
       try {

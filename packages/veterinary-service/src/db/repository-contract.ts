@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, test } from "bun:test";
+import { planReminders, type StageOffset } from "../domain/reminder-stages.ts";
 import type { AppointmentRow, VaccinationRow, VeterinaryRepository } from "./repository.ts";
 
 const T0 = Date.UTC(2023, 8, 9, 13, 0, 0);
@@ -211,6 +212,91 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       expect(await repo.listRecords("pet-1", 10)).toEqual([]);
       expect(await repo.listVaccinations("pet-1")).toEqual([]);
       expect(await repo.listAppointments("pet-keep", {})).toEqual([keep]);
+    });
+
+    const DAY = 86_400_000;
+    const OFFSETS: StageOffset[] = [
+      { stage: "upcoming", offsetMs: -14 * DAY },
+      { stage: "due", offsetMs: 0 },
+      { stage: "overdue", offsetMs: 7 * DAY },
+    ];
+    const record = (v: VaccinationRow) => repo.recordVaccination(v, planReminders(v, OFFSETS, T0));
+    const claim = (now: number, owner = "a", limit = 10) =>
+      repo.claimDueReminders({ now, owner, leaseMs: 1000, limit });
+
+    test("reminders: each stage claimed once when due, by one owner at a time; lease expiry hands over", async () => {
+      const v = vaccinationRow({ id: "v1" });
+      const due = v.nextDueAt!;
+      await record(v);
+      expect((await repo.listPendingReminders("pet-1")).map((r) => [r.stage, r.sendAt])).toEqual([
+        ["upcoming", due - 14 * DAY],
+        ["due", due],
+        ["overdue", due + 7 * DAY],
+      ]);
+      expect(await claim(due - 15 * DAY)).toEqual([]);
+      const [upcoming] = await claim(due - 14 * DAY);
+      expect([upcoming?.id, upcoming?.claimedBy, upcoming?.attempts]).toEqual(["v1:upcoming", "a", 1]);
+      expect(await claim(due - 14 * DAY, "b")).toEqual([]);
+      // the lease expires unsent: another owner takes it, the first can no longer mark it
+      const [taken] = await claim(due - 14 * DAY + 1000, "b");
+      expect([taken?.id, taken?.attempts]).toEqual(["v1:upcoming", 2]);
+      expect(await repo.markReminderSent("v1:upcoming", "a", due)).toBe(false);
+      expect(await repo.markReminderSent("v1:upcoming", "b", due)).toBe(true);
+      expect(await claim(due - 13 * DAY, "c")).toEqual([]);
+      expect((await repo.listPendingReminders("pet-1")).map((r) => r.stage)).toEqual(["due", "overdue"]);
+    });
+
+    test("reminders: release schedules a retry; cancel removes it for good", async () => {
+      const v = vaccinationRow({ id: "v2" });
+      const due = v.nextDueAt!;
+      await record(v);
+      await claim(due - 14 * DAY);
+      await repo.releaseReminder("v2:upcoming", "a", due - 10 * DAY, "owner down");
+      expect(await claim(due - 11 * DAY, "b")).toEqual([]);
+      expect((await claim(due - 10 * DAY, "b")).map((r) => [r.id, r.lastError, r.attempts])).toEqual([
+        ["v2:upcoming", "owner down", 2],
+      ]);
+      await repo.cancelReminder("v2:upcoming", "pet gone");
+      expect((await repo.listPendingReminders("pet-1")).map((r) => r.stage)).toEqual(["due", "overdue"]);
+    });
+
+    test("reminders: a late scan sends only the latest due stage and skips the earlier ones", async () => {
+      const v = vaccinationRow({ id: "v3" });
+      await record(v);
+      const claimed = await claim(v.nextDueAt! + 8 * DAY);
+      expect(claimed.map((r) => r.id)).toEqual(["v3:overdue"]);
+      expect((await repo.listPendingReminders("pet-1")).map((r) => r.stage)).toEqual(["overdue"]);
+    });
+
+    test("reminders: superseded vaccinations send nothing more; a backfilled older one plans none", async () => {
+      const old = vaccinationRow({ id: "v-old" });
+      await record(old);
+      const newer = vaccinationRow({
+        id: "v-new",
+        administeredAt: T0 + DAY,
+        nextDueAt: old.nextDueAt! + DAY,
+      });
+      await record(newer);
+      const backfill = vaccinationRow({
+        id: "v-back",
+        administeredAt: T0 - DAY,
+        nextDueAt: old.nextDueAt! - DAY,
+      });
+      await record(backfill);
+      expect((await repo.listPendingReminders("pet-1")).map((r) => r.id)).toEqual([
+        "v-new:upcoming",
+        "v-new:due",
+        "v-new:overdue",
+      ]);
+      const claimed = await claim(old.nextDueAt! - 14 * DAY + DAY);
+      expect(claimed.map((r) => r.id)).toEqual(["v-new:upcoming"]);
+    });
+
+    test("reminders: erased with the pet", async () => {
+      await record(vaccinationRow({ id: "v-e" }));
+      expect((await repo.erasePets(["pet-1"])).reminders).toBe(3);
+      expect(await repo.listPendingReminders("pet-1")).toEqual([]);
+      expect(await claim(T0 + 400 * DAY)).toEqual([]);
     });
 
     test("health is null while the database answers", async () => {

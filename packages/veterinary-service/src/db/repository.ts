@@ -46,6 +46,35 @@ export interface VaccinationRow {
   recordedAt: number;
 }
 
+/** The reminder stages, in the order they fall due. */
+export type ReminderStageName = "upcoming" | "due" | "overdue";
+
+/** A reminder row: one stage of one vaccination. */
+export interface ReminderRow {
+  id: string;
+  vaccinationId: string;
+  petId: string;
+  vaccine: string;
+  stage: ReminderStageName;
+  dueAt: number;
+  sendAt: number;
+  status: "pending" | "sent" | "cancelled" | "skipped";
+  claimedBy: string | null;
+  leaseUntil: number | null;
+  attempts: number;
+  lastError: string | null;
+  sentAt: number | null;
+  createdAt: number;
+}
+
+/** What a scanner asks for when it claims due reminders. */
+export interface ClaimRequest {
+  now: number;
+  owner: string;
+  leaseMs: number;
+  limit: number;
+}
+
 /** Outcome of inserting an appointment: overlaps are reported, not thrown. */
 export type InsertAppointmentOutcome = { kind: "created" } | { kind: "overlap"; existing: AppointmentRow };
 
@@ -94,12 +123,30 @@ export interface VeterinaryRepository {
    * vaccinations of the same vaccine: the one with the latest administeredAt
    * (latest recorded on a tie) stays current, every other is superseded by it.
    * Returns the stored row (superseded at once when an even newer one exists).
+   * In the same transaction: inserts `reminders` for the new row unless it is
+   * superseded at once, and cancels pending reminders of the rows it supersedes.
    */
-  recordVaccination(row: VaccinationRow): Promise<VaccinationRow>;
+  recordVaccination(row: VaccinationRow, reminders?: readonly ReminderRow[]): Promise<VaccinationRow>;
   /** A pet's vaccinations, newest administered first. */
   listVaccinations(petId: string): Promise<VaccinationRow[]>;
   /** Deletes everything held about the pets, in one transaction. Idempotent. */
   erasePets(petIds: readonly string[]): Promise<EraseCounts>;
+  /**
+   * Claims due reminders for `owner` until now + leaseMs, atomically, so two
+   * replicas never hold the same one. Only the latest due stage of a
+   * vaccination is claimed; earlier due stages of it are marked skipped (one
+   * email, not a burst, when a scan comes late). Reminders of superseded
+   * vaccinations are cancelled instead of claimed.
+   */
+  claimDueReminders(request: ClaimRequest): Promise<ReminderRow[]>;
+  /** Marks a claimed reminder sent; false when the claim was lost (lease expired and taken, or erased). */
+  markReminderSent(id: string, owner: string, at: number): Promise<boolean>;
+  /** Gives a claimed reminder back for another attempt at `retryAt`. */
+  releaseReminder(id: string, owner: string, retryAt: number, error: string): Promise<void>;
+  /** Cancels a reminder for good (e.g. the pet is gone at the owner service). */
+  cancelReminder(id: string, reason: string): Promise<void>;
+  /** A pet's reminders still to be sent (pending, vaccination current), by send time. */
+  listPendingReminders(petId: string): Promise<ReminderRow[]>;
   /** Null when the database answers; otherwise why not. */
   health(): Promise<string | null>;
   close(): Promise<void>;

@@ -55,3 +55,29 @@ export const vaccinations = mssqlTable(
   },
   (t) => [index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt)],
 );
+
+/** Reminder stages of vaccinations; see schema-sqlite.ts. */
+export const reminders = mssqlTable(
+  "reminders",
+  {
+    id: nvarchar("id", { length: 100 }).primaryKey(),
+    vaccinationId: nvarchar("vaccination_id", { length: 64 }).notNull(),
+    petId: nvarchar("pet_id", { length: 128 }).notNull(),
+    vaccine: nvarchar("vaccine", { length: 200 }).notNull(),
+    stage: nvarchar("stage", { length: 16 }).notNull(),
+    dueAt: bigint("due_at", { mode: "number" }).notNull(),
+    sendAt: bigint("send_at", { mode: "number" }).notNull(),
+    status: nvarchar("status", { length: 16 }).notNull(),
+    claimedBy: nvarchar("claimed_by", { length: 128 }),
+    leaseUntil: bigint("lease_until", { mode: "number" }),
+    attempts: int("attempts").notNull().default(0),
+    lastError: nvarchar("last_error", { length: 1000 }),
+    sentAt: bigint("sent_at", { mode: "number" }),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("reminders_vaccination_stage_uq").on(t.vaccinationId, t.stage),
+    index("reminders_status_send_idx").on(t.status, t.sendAt),
+    index("reminders_pet_idx").on(t.petId),
+  ],
+);

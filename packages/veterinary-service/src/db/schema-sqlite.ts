@@ -61,3 +61,36 @@ export const vaccinations = sqliteTable(
   },
   (t) => [index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt)],
 );
+
+/**
+ * Reminder stages of vaccinations (added by the reminders migration; the
+ * tables above are untouched). One row per (vaccination, stage); the scanner
+ * claims a row by setting claimed_by/lease_until, so exactly one replica
+ * sends it, and a lease that expires lets another take over from a dead one.
+ */
+export const reminders = sqliteTable(
+  "reminders",
+  {
+    id: text("id").primaryKey(),
+    vaccinationId: text("vaccination_id").notNull(),
+    petId: text("pet_id").notNull(),
+    vaccine: text("vaccine").notNull(),
+    /** upcoming | due | overdue */
+    stage: text("stage").notNull(),
+    dueAt: integer("due_at").notNull(),
+    sendAt: integer("send_at").notNull(),
+    /** pending | sent | cancelled | skipped */
+    status: text("status").notNull(),
+    claimedBy: text("claimed_by"),
+    leaseUntil: integer("lease_until"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    sentAt: integer("sent_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("reminders_vaccination_stage_uq").on(t.vaccinationId, t.stage),
+    index("reminders_status_send_idx").on(t.status, t.sendAt),
+    index("reminders_pet_idx").on(t.petId),
+  ],
+);

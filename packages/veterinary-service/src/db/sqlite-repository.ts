@@ -1,17 +1,34 @@
 import type { Database } from "bun:sqlite";
 import { openSqliteFile } from "@vetmesh/kit/db";
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  type SQL,
+} from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
+import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { migrateSqlite } from "./migrations.ts";
 import type {
   AppointmentRow,
   EraseCounts,
   RecordRow,
+  ReminderRow,
   RepositoryFaults,
   VaccinationRow,
   VeterinaryRepository,
 } from "./repository.ts";
-import { appointments, consultationRecords, vaccinations } from "./schema-sqlite.ts";
+import { appointments, consultationRecords, reminders, vaccinations } from "./schema-sqlite.ts";
 
 /** SQL Server caps parameters at 2100; SQLite at 32766. Erase in chunks either way. */
 export const ERASE_CHUNK = 500;
@@ -21,6 +38,10 @@ export function chunks<T>(items: readonly T[], size = ERASE_CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
+  return { ...row, stage: row.stage as ReminderRow["stage"], status: row.status as ReminderRow["status"] };
 }
 
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
@@ -133,7 +154,7 @@ export function createSqliteRepository(options: {
         : eq(r.petId, petId);
       return db.select().from(r).where(where).orderBy(desc(r.recordedAt), desc(r.id)).limit(limit).all();
     },
-    async recordVaccination(row) {
+    async recordVaccination(row, planned = []) {
       return db.transaction((tx) => {
         const v = vaccinations;
         const newest = tx
@@ -152,6 +173,18 @@ export function createSqliteRepository(options: {
             .run();
         }
         tx.insert(v).values(stored).run();
+        if (!stored.supersededBy && planned.length > 0)
+          tx.insert(reminders)
+            .values([...planned])
+            .run();
+        const superseded = tx
+          .select({ id: v.id })
+          .from(v)
+          .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
+        tx.update(reminders)
+          .set({ status: "cancelled", lastError: "superseded" })
+          .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)))
+          .run();
         return stored;
       }, immediate);
     },
@@ -180,9 +213,95 @@ export function createSqliteRepository(options: {
             .delete(vaccinations)
             .where(inArray(vaccinations.petId, chunk))
             .run().changes;
+          counts.reminders += tx.delete(reminders).where(inArray(reminders.petId, chunk)).run().changes;
         }
         return counts;
       }, immediate);
+    },
+    async claimDueReminders({ now, owner, leaseMs, limit }) {
+      return db.transaction((tx) => {
+        const rows = tx
+          .select({
+            reminder: reminders,
+            supersededBy: vaccinations.supersededBy,
+            vaccinationId: vaccinations.id,
+          })
+          .from(reminders)
+          .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
+          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)))
+          .orderBy(asc(reminders.sendAt))
+          .limit(limit * 4)
+          .all();
+        const candidates: ClaimCandidate[] = rows.map((r) => ({
+          ...asReminder(r.reminder),
+          superseded: r.vaccinationId === null || r.supersededBy !== null,
+        }));
+        const plan = planClaims(candidates, now, limit);
+        for (const row of plan.cancel) {
+          tx.update(reminders)
+            .set({ status: "cancelled", lastError: "superseded" })
+            .where(eq(reminders.id, row.id))
+            .run();
+        }
+        for (const row of plan.skip) {
+          tx.update(reminders)
+            .set({ status: "skipped", lastError: "a later stage was due" })
+            .where(and(eq(reminders.id, row.id), eq(reminders.status, "pending")))
+            .run();
+        }
+        const claimed: ReminderRow[] = [];
+        const leaseUntil = now + leaseMs;
+        for (const row of plan.claim) {
+          const { changes } = tx
+            .update(reminders)
+            .set({ claimedBy: owner, leaseUntil, attempts: row.attempts + 1 })
+            .where(
+              and(
+                eq(reminders.id, row.id),
+                eq(reminders.status, "pending"),
+                or(isNull(reminders.leaseUntil), lte(reminders.leaseUntil, now)),
+              ),
+            )
+            .run();
+          if (changes === 1) {
+            const { superseded: _, ...reminder } = row;
+            claimed.push({ ...reminder, claimedBy: owner, leaseUntil, attempts: row.attempts + 1 });
+          }
+        }
+        return claimed;
+      }, immediate);
+    },
+    async markReminderSent(id, owner, at) {
+      const { changes } = db
+        .update(reminders)
+        .set({ status: "sent", sentAt: at, leaseUntil: null, lastError: null })
+        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")))
+        .run();
+      return changes === 1;
+    },
+    async releaseReminder(id, owner, retryAt, error) {
+      db.update(reminders)
+        .set({ claimedBy: null, leaseUntil: retryAt, lastError: error.slice(0, 1000) })
+        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")))
+        .run();
+    },
+    async cancelReminder(id, reason) {
+      db.update(reminders)
+        .set({ status: "cancelled", leaseUntil: null, lastError: reason.slice(0, 1000) })
+        .where(and(eq(reminders.id, id), eq(reminders.status, "pending")))
+        .run();
+    },
+    async listPendingReminders(petId) {
+      const rows = db
+        .select({ reminder: reminders })
+        .from(reminders)
+        .innerJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
+        .where(
+          and(eq(reminders.petId, petId), eq(reminders.status, "pending"), isNull(vaccinations.supersededBy)),
+        )
+        .orderBy(asc(reminders.sendAt), asc(reminders.id))
+        .all();
+      return rows.map((r) => asReminder(r.reminder));
     },
     async health() {
       try {

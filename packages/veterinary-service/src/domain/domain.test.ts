@@ -4,6 +4,7 @@ import { DomainError } from "@vetmesh/kit";
 import { dueState } from "./due-state.ts";
 import { DAY_MS, parseInstant } from "./instants.ts";
 import { decodePageToken, encodePageToken, pageSize } from "./page-token.ts";
+import { parseReminderOffsets } from "./reminder-stages.ts";
 import { parseVaccineIntervals } from "./vaccine-intervals.ts";
 
 function fieldOf(fn: () => unknown): string | undefined {
@@ -77,5 +78,19 @@ describe("parseVaccineIntervals", () => {
     expect(parseVaccineIntervals("rabies=0")).toBe(
       'bad entry "rabies=0": expected name=days with days a positive integer',
     );
+  });
+});
+
+describe("parseReminderOffsets", () => {
+  test("defaults-shaped input, sorted by offset; bad stages and numbers are messages", () => {
+    expect(parseReminderOffsets("overdue=7, upcoming=-14 ,due=0")).toEqual([
+      { stage: "upcoming", offsetMs: -14 * DAY_MS },
+      { stage: "due", offsetMs: 0 },
+      { stage: "overdue", offsetMs: 7 * DAY_MS },
+    ]);
+    expect(parseReminderOffsets("due=0")).toEqual([{ stage: "due", offsetMs: 0 }]);
+    expect(typeof parseReminderOffsets("soon=-1")).toBe("string");
+    expect(typeof parseReminderOffsets("due=")).toBe("string");
+    expect(parseReminderOffsets("due=0,due=1")).toBe("stage due given twice");
   });
 });

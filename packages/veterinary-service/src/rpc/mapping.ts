@@ -6,10 +6,13 @@ import {
   type ConsultationRecord,
   ConsultationRecordSchema,
   type DueState,
+  type Reminder,
+  ReminderSchema,
+  ReminderStage,
   type Vaccination,
   VaccinationSchema,
 } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import type { AppointmentRow, RecordRow, VaccinationRow } from "../db/repository.ts";
+import type { AppointmentRow, RecordRow, ReminderRow, VaccinationRow } from "../db/repository.ts";
 import { formatInstant } from "../domain/instants.ts";
 
 const STATUS: Record<AppointmentRow["status"], AppointmentStatus> = {
@@ -56,5 +59,23 @@ export function toVaccination(row: VaccinationRow, dueState: DueState): Vaccinat
     notes: row.notes ?? "",
     dueState,
     supersededBy: row.supersededBy ?? "",
+  });
+}
+
+const STAGE: Record<ReminderRow["stage"], ReminderStage> = {
+  upcoming: ReminderStage.UPCOMING,
+  due: ReminderStage.DUE,
+  overdue: ReminderStage.OVERDUE,
+};
+
+/** Row → wire message. */
+export function toReminder(row: ReminderRow): Reminder {
+  return create(ReminderSchema, {
+    vaccinationId: row.vaccinationId,
+    petId: row.petId,
+    vaccine: row.vaccine,
+    stage: STAGE[row.stage],
+    sendAt: formatInstant(row.sendAt),
+    dueAt: formatInstant(row.dueAt),
   });
 }

@@ -5,8 +5,9 @@ import type { AppointmentRow, VeterinaryRepository } from "../db/repository.ts";
 import { type DueWindows, dueState } from "../domain/due-state.ts";
 import { DAY_MS, parseInstant, parseOptionalInstant } from "../domain/instants.ts";
 import { decodePageToken, encodePageToken, pageSize } from "../domain/page-token.ts";
+import { planReminders, type StageOffset } from "../domain/reminder-stages.ts";
 import { type VaccineIntervals, vaccineKey } from "../domain/vaccine-intervals.ts";
-import { toAppointment, toRecord, toVaccination } from "./mapping.ts";
+import { toAppointment, toRecord, toReminder, toVaccination } from "./mapping.ts";
 import type { PetLookup } from "./owner-lookup.ts";
 import { optionalText, requiredText } from "./validate.ts";
 
@@ -20,6 +21,8 @@ export interface VeterinaryDeps {
   defaultIntervalDays?: number;
   windows: DueWindows;
   defaultDurationMinutes: number;
+  /** Reminder stages planned for each vaccination with a due date. */
+  reminderOffsets: readonly StageOffset[];
 }
 
 const MAX_DURATION_MINUTES = 1440;
@@ -129,7 +132,7 @@ export function createVeterinaryService(
       const batch = optionalText("batch", req.batch, 200);
       const notes = optionalText("notes", req.notes, 2000);
       await deps.pets.getPet(petId);
-      const stored = await deps.repository.recordVaccination({
+      const row = {
         id: deps.newId(),
         petId,
         vaccine,
@@ -140,7 +143,11 @@ export function createVeterinaryService(
         notes,
         supersededBy: null,
         recordedAt: now(),
-      });
+      };
+      const stored = await deps.repository.recordVaccination(
+        row,
+        planReminders(row, deps.reminderOffsets, row.recordedAt),
+      );
       return { vaccination: toVaccination(stored, dueState(stored, now(), deps.windows)) };
     },
 
@@ -149,6 +156,12 @@ export function createVeterinaryService(
       const rows = await deps.repository.listVaccinations(petId);
       const at = now();
       return { vaccinations: rows.map((row) => toVaccination(row, dueState(row, at, deps.windows))) };
+    },
+
+    async listReminders(req) {
+      const petId = requiredText("pet_id", req.petId, 128);
+      const rows = await deps.repository.listPendingReminders(petId);
+      return { reminders: rows.map(toReminder) };
     },
   };
 }

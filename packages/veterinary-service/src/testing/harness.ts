@@ -56,6 +56,7 @@ export async function createTestOwner(): Promise<{
     veterinaryTransport: inert,
     notificationTransport: inert,
     resumeSagas: false,
+    removalWaitMs: 100,
   });
   const transport = kitRouterTransport(app.routes, "owner");
   return { app, transport, owners: createClient(OwnerService, transport) };

@@ -1,0 +1,137 @@
+import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
+import { DomainError, type Logger } from "@vetmesh/kit";
+import type { ReminderRow, VeterinaryRepository } from "../db/repository.ts";
+import { reminderIdempotencyKey } from "../domain/reminder-stages.ts";
+import { type PetLookup, ROUTING_KEY_HEADER } from "../rpc/owner-lookup.ts";
+import { renderReminder } from "./render.ts";
+
+/** What one scan did, for tests and the log. */
+export interface ScanResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  cancelled: number;
+  lost: number;
+}
+
+/** Tuning of the scanner; see config.ts for the variables behind each. */
+export interface ScannerOptions {
+  repository: VeterinaryRepository;
+  pets: PetLookup;
+  notificationTransport: Transport;
+  clock: () => Date;
+  /** Claims are made in this name; a replica only completes its own claims. */
+  instanceId: string;
+  leaseMs: number;
+  retryMs: number;
+  batchSize: number;
+  clinicName: string;
+  notificationTimeoutMs: number;
+  logger: Logger;
+}
+
+type Outcome = "sent" | "retried" | "cancelled" | "lost";
+
+/**
+ * The reminder scanner: claims due reminders (a lease, so one replica sends
+ * each), resolves the owner's email through the owner service, renders the
+ * email and hands it to the notification service with the idempotency key
+ * `vaccination:<id>:<stage>`. It marks a reminder sent only after the enqueue
+ * succeeded; if the process dies in between, the lease expires, another
+ * replica enqueues again and the notification service's idempotency key
+ * makes that second enqueue a no-op, so the owner still gets one email.
+ */
+export function createReminderScanner(options: ScannerOptions) {
+  const notifications = createClient(NotificationService, options.notificationTransport);
+  const { repository, logger } = options;
+
+  async function deliver(reminder: ReminderRow): Promise<Outcome> {
+    const retry = async (why: string): Promise<Outcome> => {
+      await repository.releaseReminder(
+        reminder.id,
+        options.instanceId,
+        options.clock().getTime() + options.retryMs,
+        why,
+      );
+      logger.warn("reminder deferred", { reminder: reminder.id, reason: why });
+      return "retried";
+    };
+    let petName: string;
+    let email: string;
+    try {
+      const { pet, owner } = await options.pets.getPet(reminder.petId);
+      petName = pet.name;
+      email = owner?.email ?? "";
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === "not_found") {
+        await repository.cancelReminder(reminder.id, "pet not found at the owner service");
+        return "cancelled";
+      }
+      return retry(error instanceof Error ? error.message : String(error));
+    }
+    if (!email) {
+      await repository.cancelReminder(reminder.id, "owner has no email");
+      return "cancelled";
+    }
+    const body = renderReminder({ reminder, petName, clinicName: options.clinicName });
+    const idempotencyKey = reminderIdempotencyKey(reminder);
+    try {
+      await notifications.enqueueEmail(
+        { idempotencyKey, recipient: email, ...body },
+        { timeoutMs: options.notificationTimeoutMs, headers: { [ROUTING_KEY_HEADER]: idempotencyKey } },
+      );
+    } catch (error) {
+      return retry(`notification service: ${ConnectError.from(error).message}`);
+    }
+    const marked = await repository.markReminderSent(
+      reminder.id,
+      options.instanceId,
+      options.clock().getTime(),
+    );
+    if (!marked) logger.warn("reminder claim lost before marking it sent", { reminder: reminder.id });
+    else logger.info("reminder enqueued", { reminder: reminder.id, idempotencyKey });
+    return marked ? "sent" : "lost";
+  }
+
+  async function scanOnce(): Promise<ScanResult> {
+    const claimed = await repository.claimDueReminders({
+      now: options.clock().getTime(),
+      owner: options.instanceId,
+      leaseMs: options.leaseMs,
+      limit: options.batchSize,
+    });
+    const result: ScanResult = { claimed: claimed.length, sent: 0, retried: 0, cancelled: 0, lost: 0 };
+    for (const reminder of claimed) result[await deliver(reminder)]++;
+    return result;
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  return {
+    scanOnce,
+    /** Scans every intervalMs (never two scans at once) until stop(). */
+    start(intervalMs: number) {
+      if (intervalMs <= 0) return;
+      stopped = false;
+      const tick = () => {
+        running = scanOnce()
+          .catch((error) => logger.error("reminder scan failed", { error }))
+          .finally(() => {
+            if (!stopped) timer = setTimeout(tick, intervalMs);
+          });
+      };
+      timer = setTimeout(tick, Math.min(intervalMs, 1000));
+    },
+    /** Stops the loop and waits for the scan in progress. */
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/** A started or startable scanner. */
+export type ReminderScanner = ReturnType<typeof createReminderScanner>;
