@@ -30,13 +30,25 @@ export function createDiscoveryApp(options: DiscoveryAppOptions = {}) {
           now: options.now,
         })
       : createMemoryStore({ sweepIntervalMs: options.sweepIntervalMs, now: options.now }));
+  const closing = new AbortController();
   const routes: (router: ConnectRouter) => void = discoveryRoutes({
     store,
+    closing: closing.signal,
     defaultTtlMs: options.defaultTtlMs ?? 5000,
     keepaliveMs: options.keepaliveMs,
   });
   const health: HealthCheck = () => store.health();
-  return { routes, health, store, close: () => store.close() };
+  return {
+    routes,
+    health,
+    store,
+    /** Ends open watch streams so a drain does not wait for them (watchers reconnect to another replica). */
+    endWatches: () => closing.abort(),
+    close: async () => {
+      closing.abort();
+      await store.close();
+    },
+  };
 }
 
 export { createMemoryStore } from "./store/memory-store.ts";

@@ -9,6 +9,9 @@ const app = createDiscoveryApp({
   defaultTtlMs: config.DISCOVERY_DEFAULT_TTL_MS,
   sweepIntervalMs: config.DISCOVERY_SWEEP_MS,
 });
+// Watch streams never finish by themselves; end them as the drain starts so it does not wait on them.
+process.once("SIGTERM", app.endWatches);
+process.once("SIGINT", app.endWatches);
 // Discovery never registers with itself: DISCOVERY_URL is ignored here.
 await runService({
   name: "discovery",

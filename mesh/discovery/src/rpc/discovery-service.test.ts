@@ -168,3 +168,21 @@ describe("redis store shared by two discovery replicas", () => {
     abort.abort();
   });
 });
+
+describe("draining discovery", () => {
+  test("endWatches ends open watch streams cleanly so watchers reconnect elsewhere", async () => {
+    const app = createDiscoveryApp({ store: createMemoryStore({ sweepIntervalMs: 3_600_000 }) });
+    const client = createClient(DiscoveryService, inProcess(app.routes));
+    const snapshots: number[] = [];
+    const watching = (async () => {
+      for await (const snapshot of client.watch({ service: "owner" }))
+        snapshots.push(snapshot.instances.length);
+      return "ended";
+    })();
+    await Bun.sleep(50);
+    app.endWatches();
+    expect(await Promise.race([watching, Bun.sleep(2000).then(() => "still open")])).toBe("ended");
+    expect(snapshots).toEqual([0]);
+    await app.close();
+  });
+});

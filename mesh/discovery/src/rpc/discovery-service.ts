@@ -7,15 +7,15 @@ import type { InstanceRecord, RegistryStore } from "../store/store.ts";
 export const MIN_TTL_MS = 200;
 export const MAX_TTL_MS = 300_000;
 
-function waitForChange(signal: AbortSignal, wake: { fn: () => void }, maxMs: number): Promise<void> {
+function waitForChange(signals: AbortSignal[], wake: { fn: () => void }, maxMs: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      for (const signal of signals) signal.removeEventListener("abort", done);
       resolve();
     };
     const timer = setTimeout(done, maxMs);
-    signal.addEventListener("abort", done, { once: true });
+    for (const signal of signals) signal.addEventListener("abort", done, { once: true });
     wake.fn = done;
   });
 }
@@ -26,7 +26,13 @@ function waitForChange(signal: AbortSignal, wake: { fn: () => void }, maxMs: num
  * repeats the last one every keepaliveMs so idle streams are not cut by
  * proxies or the HTTP/1.1 listener's idle timeout.
  */
-export function discoveryRoutes(deps: { store: RegistryStore; defaultTtlMs: number; keepaliveMs?: number }) {
+export function discoveryRoutes(deps: {
+  store: RegistryStore;
+  defaultTtlMs: number;
+  keepaliveMs?: number;
+  /** Ends every watch stream cleanly (a draining replica), so watchers reconnect elsewhere at once. */
+  closing?: AbortSignal;
+}) {
   const { store } = deps;
   const keepaliveMs = deps.keepaliveMs ?? 15_000;
   return (router: ConnectRouter) =>
@@ -73,7 +79,9 @@ export function discoveryRoutes(deps: { store: RegistryStore; defaultTtlMs: numb
         try {
           let last: string | undefined;
           let sentAt = 0;
-          while (!ctx.signal.aborted) {
+          const signals = deps.closing ? [ctx.signal, deps.closing] : [ctx.signal];
+          const stopped = () => signals.some((signal) => signal.aborted);
+          while (!stopped()) {
             if (dirty || performance.now() - sentAt >= keepaliveMs) {
               dirty = false;
               const instances = await store.list(req.service);
@@ -85,7 +93,7 @@ export function discoveryRoutes(deps: { store: RegistryStore; defaultTtlMs: numb
               }
             }
             if (!dirty)
-              await waitForChange(ctx.signal, wake, Math.max(1, keepaliveMs - (performance.now() - sentAt)));
+              await waitForChange(signals, wake, Math.max(1, keepaliveMs - (performance.now() - sentAt)));
           }
         } finally {
           unsubscribe();
