@@ -42,7 +42,6 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
   const port = (base: number) => base + layout.portOffset;
   const data = (file: string) => `${layout.dataDir}/${file}`;
   const DISCOVERY_URL = `http://127.0.0.1:${port(7001)}`;
-  void data;
   return [
     {
       // The registry; first, so every later process can register. It never registers with itself.
@@ -120,7 +119,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       name: "gateway",
       entry: "packages/gateway/src/main.ts",
       httpPort: port(8080),
-      env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL, REDIS_URL: "redis://127.0.0.1:6379" },
+      env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL },
     },
   ];
 }

@@ -20,11 +20,14 @@ interface Started {
   spec: ProcessSpec;
   pid: number;
   reused: boolean;
+  /** False once the process exited (we watch our own children; a reused one is checked by pid). */
+  alive: () => boolean;
 }
 
 async function start(spec: ProcessSpec): Promise<Started> {
   const existing = readAlivePid(spec, RUN_DIR);
-  if (existing) return { spec, pid: existing, reused: true };
+  if (existing)
+    return { spec, pid: existing, reused: true, alive: () => readAlivePid(spec, RUN_DIR) !== undefined };
   for (const port of [spec.httpPort, spec.grpcPort]) {
     if (port !== undefined && !(await isPortFree(port))) {
       throw new Error(`${spec.name}: port ${port} is already in use by a process make run did not start`);
@@ -43,16 +46,20 @@ async function start(spec: ProcessSpec): Promise<Started> {
   });
   closeSync(log);
   if (child.pid === undefined) throw new Error(`${spec.name}: could not start`);
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
   child.unref();
   writeFileSync(`${RUN_DIR}/${spec.name}.pid`, `${child.pid}\n`);
-  return { spec, pid: child.pid, reused: false };
+  return { spec, pid: child.pid, reused: false, alive: () => !exited };
 }
 
 async function waitHealthy(started: Started): Promise<boolean> {
   const deadline = Date.now() + STATUS_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await statusOk(started.spec.httpPort)) return true;
-    if (!readAlivePid(started.spec, RUN_DIR)) return false;
+    if (!started.alive()) return false;
     await Bun.sleep(100);
   }
   return false;

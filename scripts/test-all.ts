@@ -4,8 +4,9 @@
  * (REDIS_URL, else a private redis-server on a free port), and ends with one
  * line `N passed, N failed` that sums every check and test it ran.
  */
-import { type Subprocess, spawn } from "bun";
+
 import { createServer } from "node:net";
+import { type Subprocess, spawn } from "bun";
 
 interface Tally {
   passed: number;

@@ -1,0 +1,79 @@
+/**
+ * Starts a private copy of the whole system with `scripts/run.ts` — the same
+ * code path as `make run` — on shifted ports, in a temporary data folder, and
+ * stops it with `scripts/stop.ts`. Lets the e2e suite run beside a user's own
+ * `make run`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./process.ts";
+
+/** One running copy of the system. */
+export interface RunningSystem {
+  portOffset: number;
+  dataDir: string;
+  runDir: string;
+  /** Base URL of the gateway. */
+  gateway: string;
+  /** host:port of a named process's gRPC listener, from processes.json. */
+  grpcAddress(name: string): string;
+  /** The rows `make run` printed. */
+  processes: Array<{ name: string; pid: number; http: string; grpc: string; status: string }>;
+  stop(): Promise<void>;
+}
+
+/** Starts the system; rejects (after stopping what started) if any /status stays unhealthy. */
+export async function startSystem(options: { portOffset: number; env?: Record<string, string> }): Promise<RunningSystem> {
+  const dir = mkdtempSync(join(tmpdir(), "vetmesh-e2e-"));
+  const dataDir = join(dir, "data");
+  const runDir = join(dir, "run");
+  const env = {
+    ...process.env,
+    ...options.env,
+    VETMESH_PORT_OFFSET: String(options.portOffset),
+    VETMESH_DATA_DIR: dataDir,
+    VETMESH_RUN_DIR: runDir,
+  };
+  const runScript = (script: string) =>
+    Bun.spawn({ cmd: [process.execPath, join(ROOT, "scripts", script)], cwd: ROOT, env, stdout: "pipe", stderr: "pipe" });
+  const stop = async () => {
+    const stopper = runScript("stop.ts");
+    await stopper.exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const migrate = runScript("migrate.ts");
+  if ((await migrate.exited) !== 0) {
+    const output = await new Response(migrate.stderr).text();
+    await stop();
+    throw new Error(`migrate failed:\n${output}`);
+  }
+  const runner = runScript("run.ts");
+  const code = await runner.exited;
+  const output = `${await new Response(runner.stdout).text()}${await new Response(runner.stderr).text()}`;
+  if (code !== 0) {
+    const logs = (() => {
+      try {
+        return readFileSync(join(runDir, "processes.json"), "utf8");
+      } catch {
+        return "";
+      }
+    })();
+    await stop();
+    throw new Error(`the system did not start:\n${output}\n${logs}`);
+  }
+  const processes = JSON.parse(readFileSync(join(runDir, "processes.json"), "utf8")) as RunningSystem["processes"];
+  return {
+    portOffset: options.portOffset,
+    dataDir,
+    runDir,
+    gateway: `http://127.0.0.1:${8080 + options.portOffset}`,
+    processes,
+    grpcAddress(name) {
+      const row = processes.find((one) => one.name === name);
+      if (!row || row.grpc === "-") throw new Error(`no gRPC listener for ${name}`);
+      return row.grpc;
+    },
+    stop,
+  };
+}
