@@ -74,14 +74,26 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       entry: "packages/veterinary-service/src/main.ts",
       grpcPort: port(7201),
       httpPort: port(7202),
-      env: { INSTANCE_ID: "veterinary-1", DATABASE_URL: `sqlite:${data("veterinary.db")}`, DISCOVERY_URL },
+      env: {
+        INSTANCE_ID: "veterinary-1",
+        DATABASE_URL: `sqlite:${data("veterinary.db")}`,
+        DISCOVERY_URL,
+        // scan often locally so a vaccination due today reaches .data/mail/ within seconds
+        REMINDER_SCAN_INTERVAL_MS: "5000",
+      },
     },
     {
       name: "veterinary-2",
       entry: "packages/veterinary-service/src/main.ts",
       grpcPort: port(7211),
       httpPort: port(7212),
-      env: { INSTANCE_ID: "veterinary-2", DATABASE_URL: `sqlite:${data("veterinary.db")}`, DISCOVERY_URL },
+      env: {
+        INSTANCE_ID: "veterinary-2",
+        DATABASE_URL: `sqlite:${data("veterinary.db")}`,
+        DISCOVERY_URL,
+        // scan often locally so a vaccination due today reaches .data/mail/ within seconds
+        REMINDER_SCAN_INTERVAL_MS: "5000",
+      },
     },
     // Notification service: its own SQLite outbox; no SMTP_URL, so mail lands as .eml files in the
     // mailbox folder (open them with any mail client). Set SMTP_URL in its env to send for real.
