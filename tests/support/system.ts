@@ -24,7 +24,10 @@ export interface RunningSystem {
 }
 
 /** Starts the system; rejects (after stopping what started) if any /status stays unhealthy. */
-export async function startSystem(options: { portOffset: number; env?: Record<string, string> }): Promise<RunningSystem> {
+export async function startSystem(options: {
+  portOffset: number;
+  env?: Record<string, string>;
+}): Promise<RunningSystem> {
   const dir = mkdtempSync(join(tmpdir(), "vetmesh-e2e-"));
   const dataDir = join(dir, "data");
   const runDir = join(dir, "run");
@@ -36,7 +39,13 @@ export async function startSystem(options: { portOffset: number; env?: Record<st
     VETMESH_RUN_DIR: runDir,
   };
   const runScript = (script: string) =>
-    Bun.spawn({ cmd: [process.execPath, join(ROOT, "scripts", script)], cwd: ROOT, env, stdout: "pipe", stderr: "pipe" });
+    Bun.spawn({
+      cmd: [process.execPath, join(ROOT, "scripts", script)],
+      cwd: ROOT,
+      env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
   const stop = async () => {
     const stopper = runScript("stop.ts");
     await stopper.exited;
@@ -62,7 +71,9 @@ export async function startSystem(options: { portOffset: number; env?: Record<st
     await stop();
     throw new Error(`the system did not start:\n${output}\n${logs}`);
   }
-  const processes = JSON.parse(readFileSync(join(runDir, "processes.json"), "utf8")) as RunningSystem["processes"];
+  const processes = JSON.parse(
+    readFileSync(join(runDir, "processes.json"), "utf8"),
+  ) as RunningSystem["processes"];
   return {
     portOffset: options.portOffset,
     dataDir,
