@@ -7,6 +7,16 @@ import { currentRequestId, REQUEST_ID_HEADER } from "@vetmesh/kit";
 import { type Breaker, type BreakerState, type CallOutcome, createBreaker } from "../domain/breaker.ts";
 import { circuitOpenError } from "../http/errors.ts";
 
+/**
+ * Routing keys are user input (an email, a pet id from the path): any text,
+ * while a header value must be Latin-1 without NUL/CR/LF. Percent-encoding
+ * (after replacing lone surrogates, which encodeURIComponent rejects) keeps
+ * the key stable for hashing and makes every key a valid header.
+ */
+function headerSafe(key: string): string {
+  return encodeURIComponent(Buffer.from(key, "utf8").toString("utf8"));
+}
+
 /** The services the gateway calls; one breaker each. */
 export type Target = "owner" | "veterinary" | "demo";
 
@@ -77,7 +87,7 @@ export function createUpstreams(options: {
       const headers = new Headers();
       const requestId = currentRequestId();
       if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
-      if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, guardOptions.routingKey);
+      if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, headerSafe(guardOptions.routingKey));
       try {
         const result = await call({
           timeoutMs: guardOptions.timeoutMs,

@@ -123,7 +123,15 @@ export function mountPassThrough(
     app.on(["POST", "GET"], handler.requestPath, label(handler.requestPath), async (c) => {
       const request = universalServerRequestFromFetch(c.req.raw, {});
       request.contextValues = createContextValues().set(CLIENT_KEY, clientKey(c));
-      return universalServerResponseToFetch(await handler(request));
+      const response = await handler(request);
+      // connect-es answers an unsupported content type (415) or method (405) with an empty body;
+      // every error of the gateway is JSON, so give those a Connect-shaped JSON error.
+      if (response.status >= 400 && response.body === undefined) {
+        const message =
+          response.status === 415 ? "unsupported content type" : "unsupported method or protocol";
+        return c.json({ code: "invalid_argument", message }, response.status as 400);
+      }
+      return universalServerResponseToFetch(response);
     });
   }
 }
