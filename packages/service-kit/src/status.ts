@@ -30,5 +30,7 @@ export function createStatusApp(deps: {
     c.header("content-type", deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());
   });
+  // Any other method on these paths: still a JSON answer, like every other error of the system.
+  app.notFound((c) => c.json({ error: "Not found" }, 404));
   return app;
 }
