@@ -112,6 +112,8 @@ export interface Mesh {
   redisPrefix: string;
   owners: TestProcess[];
   gateways: TestProcess[];
+  /** demo and veterinary, when asked for. */
+  others: TestProcess[];
   /** Starts one more owner instance on the shared database. */
   startOwner(name: string): Promise<TestProcess>;
   /** Starts one more gateway with the mesh's env plus `env`. */
@@ -159,6 +161,7 @@ export async function startMesh(options: {
     redisPrefix: prefix,
     owners: [],
     gateways: [],
+    others: [],
     async startOwner(name) {
       const owner = await startProcess({
         name,
@@ -224,7 +227,7 @@ export async function startMesh(options: {
     });
   }
   if (options.veterinary) {
-    await startProcess({
+    const veterinary = await startProcess({
       name: "veterinary",
       entry: "packages/veterinary-service/src/main.ts",
       env: {
@@ -234,6 +237,7 @@ export async function startMesh(options: {
         REMINDER_SCAN_INTERVAL_MS: "3600000",
       },
     });
+    mesh.others.push(veterinary);
   }
   for (let i = 1; i <= options.gateways; i++) await mesh.startGateway(`gateway-${i}`);
   return mesh;
