@@ -1,9 +1,10 @@
 import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { DomainError, type Logger } from "@vetmesh/kit";
 import type { ReminderRow, VeterinaryRepository } from "../db/repository.ts";
 import { reminderIdempotencyKey } from "../domain/reminder-stages.ts";
-import { type PetLookup, ROUTING_KEY_HEADER } from "../rpc/owner-lookup.ts";
+import type { PetLookup } from "../rpc/owner-lookup.ts";
 import { renderReminder } from "./render.ts";
 
 /** What one scan did, for tests and the log. */

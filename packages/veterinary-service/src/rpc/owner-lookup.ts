@@ -1,10 +1,8 @@
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
 import type { Owner, Pet } from "@vetmesh/contracts/owner/v1/owner";
 import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { notFound, unavailable } from "@vetmesh/kit";
-
-/** Header the mesh balancer hashes on; the pet id keeps a pet's calls on one owner instance. */
-export const ROUTING_KEY_HEADER = "vetmesh-routing-key";
 
 /** What the veterinary service needs to know about a pet from its owner. */
 export interface PetLookup {
@@ -25,6 +23,7 @@ export function createPetLookup(transport: Transport, options: { timeoutMs: numb
       try {
         response = await client.getPet(
           { petId },
+          // the pet id as routing key keeps a pet's calls on one owner instance
           { timeoutMs: options.timeoutMs, headers: { [ROUTING_KEY_HEADER]: petId } },
         );
       } catch (error) {
