@@ -334,7 +334,7 @@ describe("RecordVaccination and ListVaccinations", () => {
 });
 
 describe("ErasePets", () => {
-  test("erases appointments, records and vaccinations of the pets; twice and unknown pets succeed", async () => {
+  test("erases appointments, records and vaccinations of the pets and tombstones them; twice and unknown pets succeed", async () => {
     const pet = await registerPet(owner.owners, "erase@asd.com");
     const { appointment } = await vet.makeAppointment({ petId: pet, startsAt: "2024-05-01T10:00:00Z" });
     await vet.endAppointment({ appointmentId: appointment!.id, details: "fine" });
@@ -348,10 +348,29 @@ describe("ErasePets", () => {
     expect([second.appointmentsErased, second.recordsErased, second.vaccinationsErased]).toEqual([0, 0, 0]);
     const empty = await internal.erasePets({ sagaId: "saga-2", petIds: [] });
     expect(empty.appointmentsErased).toBe(0);
+    await expectInvalid(internal.erasePets({ sagaId: " ", petIds: [pet] }), "saga_id");
+    await expectInvalid(internal.erasePets({ sagaId: "saga-3", petIds: ["x".repeat(129)] }), "pet_ids");
 
-    expect((await vet.listAppointments({ petId: pet })).appointments).toEqual([]);
-    expect((await vet.listRecords({ petId: pet })).records).toEqual([]);
-    expect((await vet.listVaccinations({ petId: pet })).vaccinations).toEqual([]);
+    expect(await app.repository.listAppointments(pet, {})).toEqual([]);
+    expect(await app.repository.listRecords(pet, 10)).toEqual([]);
+    expect(await app.repository.listVaccinations(pet)).toEqual([]);
+    expect(await app.repository.listPendingReminders(pet)).toEqual([]);
+    // tombstoned: reads and writes are NotFound although the owner service still knows the pet
+    for (const call of [
+      vet.listAppointments({ petId: pet }),
+      vet.listRecords({ petId: pet }),
+      vet.listVaccinations({ petId: pet }),
+      vet.listReminders({ petId: pet }),
+      vet.makeAppointment({ petId: pet, startsAt: "2024-07-01T10:00:00Z" }),
+      vet.recordVaccination({ petId: pet, vaccine: "Rabies", administeredAt: "2024-02-01" }),
+    ]) {
+      const error = await failure(call);
+      expect([error.code, error.rawMessage]).toEqual([Code.NotFound, `pet ${pet} not found`]);
+    }
+    expect(await app.repository.getErasedPet(pet)).toEqual({
+      sagaId: "saga-1",
+      erasedAt: clock.now().getTime(),
+    });
     expect((await vet.listAppointments({ petId: otherPetId })).appointments).toEqual(before);
   });
 });

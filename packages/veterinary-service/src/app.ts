@@ -125,7 +125,7 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
       })
     : undefined;
   scanner?.start(tuning.scanIntervalMs);
-  const internal = createVeterinaryInternalService({ repository, logger });
+  const internal = createVeterinaryInternalService({ repository, clock, logger });
   return {
     routes(router) {
       router.service(VeterinaryService, service);

@@ -218,13 +218,20 @@ describe("veterinary over gRPC (grpc-js client, real owner service over h2c)", (
     expect([bad.err?.code, fieldOf(bad.err)]).toEqual([grpc.status.INVALID_ARGUMENT, "administered_at"]);
   });
 
-  test("ErasePets twice leaves nothing and succeeds both times", async () => {
+  test("ErasePets twice leaves nothing and succeeds both times; the pet reads as NOT_FOUND after", async () => {
     const first = await call(internal, "ErasePets", { saga_id: "s1", pet_ids: [petId, "unknown"] });
     expect(first.res).toEqual({ appointments_erased: 2, records_erased: 1, vaccinations_erased: 1 });
     const second = await call(internal, "ErasePets", { saga_id: "s1", pet_ids: [petId, "unknown"] });
     expect(second.res).toEqual({ appointments_erased: 0, records_erased: 0, vaccinations_erased: 0 });
-    expect((await call(vet, "ListAppointments", { pet_id: petId })).res!.appointments).toEqual([]);
-    expect((await call(vet, "ListVaccinations", { pet_id: petId })).res!.vaccinations).toEqual([]);
+    // the pet is tombstoned: its reads are NOT_FOUND although the owner service still knows it
+    for (const method of ["ListAppointments", "ListRecords", "ListVaccinations", "ListReminders"]) {
+      const read = await call(vet, method, { pet_id: petId });
+      expect([method, read.err?.code, read.err?.details]).toEqual([
+        method,
+        grpc.status.NOT_FOUND,
+        `pet ${petId} not found`,
+      ]);
+    }
   });
 });
 

@@ -11,9 +11,11 @@ import {
   recordsPageQuery,
   renderMssql,
 } from "./mssql-repository.ts";
+import { erasedPetLockQuery, erasedPetQuery, insertTombstonesQuery } from "./mssql-tombstones.ts";
 import type { VeterinaryRepository } from "./repository.ts";
 import { repositoryContract } from "./repository-contract.ts";
 import { appointments, reminders, vaccinations } from "./schema-mssql.ts";
+import { ERASE_CHUNK } from "./sqlite-repository.ts";
 
 describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", () => {
   const db = drizzle.mock();
@@ -69,6 +71,38 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     });
   });
 
+  test("the insert transactions' tombstone check locks the pet's key range of erased_pets", () => {
+    expect(renderMssql(erasedPetLockQuery("p1"))).toEqual({
+      sql: "select top(1) [pet_id] from [erased_pets] with (updlock, holdlock) where [erased_pets].[pet_id] = @par0",
+      params: ["p1"],
+    });
+  });
+
+  test("erase tombstones only pets without one, probing under the same range locks", () => {
+    expect(
+      renderMssql(insertTombstonesQuery(["p1", "p2"], { sagaId: "s1", erasedAt: 1_700_000_000_000 })),
+    ).toEqual({
+      sql:
+        "insert into [erased_pets] ([pet_id], [saga_id], [erased_at]) select [v].[pet_id], @par0, @par1 " +
+        "from (values (@par2), (@par3)) as [v]([pet_id]) where not exists " +
+        "(select 1 from [erased_pets] with (updlock, holdlock) where [erased_pets].[pet_id] = [v].[pet_id])",
+      params: ["s1", 1_700_000_000_000, "p1", "p2"],
+    });
+  });
+
+  test("a full erase chunk of tombstones stays under SQL Server's 2100 parameters", () => {
+    const ids = Array.from({ length: ERASE_CHUNK }, (_, i) => `p${i}`);
+    const { params } = renderMssql(insertTombstonesQuery(ids, { sagaId: "s1", erasedAt: 1 }));
+    expect(params.length).toBe(ERASE_CHUNK + 2);
+  });
+
+  test("a read's tombstone lookup is one keyed select", () => {
+    expect(erasedPetQuery(db, "p1").toSQL()).toEqual({
+      sql: "select [saga_id], [erased_at] from [erased_pets] where [erased_pets].[pet_id] = @par0",
+      params: ["p1"],
+    });
+  });
+
   test("end-appointment update is keyed by id", () => {
     const query = db
       .update(appointments)
@@ -93,7 +127,7 @@ if (MSSQL_URL) {
     const repo = await createMssqlRepository({ url: MSSQL_URL });
     opened.push(repo);
     const pool = await new mssql.ConnectionPool(MSSQL_URL).connect();
-    for (const table of ["consultation_records", "appointments", "vaccinations", "reminders"])
+    for (const table of ["consultation_records", "appointments", "vaccinations", "reminders", "erased_pets"])
       await pool.request().query(`DELETE FROM [${table}]`);
     await pool.close();
     return repo;

@@ -21,6 +21,7 @@ import { migrate } from "drizzle-orm/node-mssql/migrator";
 import mssql from "mssql";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { erasedPetQuery, insertTombstonesQuery, refuseErased } from "./mssql-tombstones.ts";
 import type {
   AppointmentRow,
   EraseCounts,
@@ -144,6 +145,7 @@ export async function createMssqlRepository(options: {
   return {
     async insertAppointment(row) {
       return db.transaction(async (tx) => {
+        await refuseErased(tx, row.petId);
         const [id] = await lockedIds(tx, appointments, overlapWhere(row));
         if (id) {
           const [existing] = await tx.select().from(appointments).where(eq(appointments.id, id));
@@ -218,6 +220,7 @@ export async function createMssqlRepository(options: {
     },
     async recordVaccination(row, planned = []) {
       return db.transaction(async (tx) => {
+        await refuseErased(tx, row.petId);
         const v = vaccinations;
         await lockedIds(tx, v, and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey)));
         const [newest] = await tx
@@ -255,10 +258,11 @@ export async function createMssqlRepository(options: {
         .where(eq(v.petId, petId))
         .orderBy(desc(v.administeredAt), desc(v.recordedAt));
     },
-    async erasePets(petIds) {
+    async erasePets(petIds, tombstone) {
       return db.transaction(async (tx) => {
         const counts: EraseCounts = { appointments: 0, records: 0, vaccinations: 0, reminders: 0 };
-        for (const chunk of chunks(petIds)) {
+        for (const chunk of chunks([...new Set(petIds)])) {
+          await tx.execute(insertTombstonesQuery(chunk, tombstone));
           const records = await tx
             .delete(consultationRecords)
             .where(inArray(consultationRecords.petId, chunk));
@@ -272,6 +276,10 @@ export async function createMssqlRepository(options: {
         }
         return counts;
       });
+    },
+    async getErasedPet(petId) {
+      const [row] = await erasedPetQuery(db, petId);
+      return row;
     },
     async claimDueReminders({ now, owner, leaseMs, limit }) {
       return db.transaction(async (tx) => {

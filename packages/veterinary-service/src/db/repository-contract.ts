@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, test } from "bun:test";
+import { DomainError } from "@vetmesh/kit";
 import { planReminders, type StageOffset } from "../domain/reminder-stages.ts";
 import type { AppointmentRow, VaccinationRow, VeterinaryRepository } from "./repository.ts";
 
 const T0 = Date.UTC(2023, 8, 9, 13, 0, 0);
 const MIN = 60_000;
+const SAGA_1 = { sagaId: "saga-1", erasedAt: T0 + MIN };
 
 /** A scheduled appointment row with overridable fields. */
 export function appointmentRow(overrides: Partial<AppointmentRow> = {}): AppointmentRow {
@@ -51,6 +53,15 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
     beforeEach(async () => {
       repo = await open();
     });
+    const DAY = 86_400_000;
+    const OFFSETS: StageOffset[] = [
+      { stage: "upcoming", offsetMs: -14 * DAY },
+      { stage: "due", offsetMs: 0 },
+      { stage: "overdue", offsetMs: 7 * DAY },
+    ];
+    const record = (v: VaccinationRow) => repo.recordVaccination(v, planReminders(v, OFFSETS, T0));
+    const claim = (now: number, owner = "a", limit = 10) =>
+      repo.claimDueReminders({ now, owner, leaseMs: 1000, limit });
 
     test("insert rejects overlap for the same pet, allows adjacent, other pets and cancelled slots", async () => {
       const first = appointmentRow();
@@ -194,15 +205,15 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       await repo.recordVaccination(vaccinationRow());
       const keep = appointmentRow({ petId: "pet-keep" });
       await repo.insertAppointment(keep);
-      const counts = await repo.erasePets(["pet-1", "unknown"]);
+      const counts = await repo.erasePets(["pet-1", "unknown"], SAGA_1);
       expect(counts).toEqual({ appointments: 2, records: 1, vaccinations: 1, reminders: 0 });
-      expect(await repo.erasePets(["pet-1", "unknown"])).toEqual({
+      expect(await repo.erasePets(["pet-1", "unknown"], SAGA_1)).toEqual({
         appointments: 0,
         records: 0,
         vaccinations: 0,
         reminders: 0,
       });
-      expect(await repo.erasePets([])).toEqual({
+      expect(await repo.erasePets([], SAGA_1)).toEqual({
         appointments: 0,
         records: 0,
         vaccinations: 0,
@@ -214,15 +225,65 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       expect(await repo.listAppointments("pet-keep", {})).toEqual([keep]);
     });
 
-    const DAY = 86_400_000;
-    const OFFSETS: StageOffset[] = [
-      { stage: "upcoming", offsetMs: -14 * DAY },
-      { stage: "due", offsetMs: 0 },
-      { stage: "overdue", offsetMs: 7 * DAY },
-    ];
-    const record = (v: VaccinationRow) => repo.recordVaccination(v, planReminders(v, OFFSETS, T0));
-    const claim = (now: number, owner = "a", limit = 10) =>
-      repo.claimDueReminders({ now, owner, leaseMs: 1000, limit });
+    test("erase tombstones each pet once: first saga and time kept, duplicates and repeats are fine", async () => {
+      expect(await repo.getErasedPet("pet-1")).toBeUndefined();
+      await repo.erasePets(["pet-1", "pet-1", "pet-2"], SAGA_1);
+      await repo.erasePets(["pet-1", "pet-3"], { sagaId: "saga-2", erasedAt: T0 + 5 });
+      expect(await repo.getErasedPet("pet-1")).toEqual(SAGA_1);
+      expect(await repo.getErasedPet("pet-2")).toEqual(SAGA_1);
+      expect(await repo.getErasedPet("pet-3")).toEqual({ sagaId: "saga-2", erasedAt: T0 + 5 });
+      expect(await repo.getErasedPet("pet-keep")).toBeUndefined();
+    });
+
+    test("erase then insert an appointment: NotFound, nothing written; other pets unaffected", async () => {
+      await repo.erasePets(["pet-1"], SAGA_1);
+      const error = await repo.insertAppointment(appointmentRow()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DomainError);
+      expect([(error as DomainError).kind, (error as DomainError).message]).toEqual([
+        "not_found",
+        "pet pet-1 not found",
+      ]);
+      expect(await repo.listAppointments("pet-1", {})).toEqual([]);
+      expect(await repo.insertAppointment(appointmentRow({ petId: "pet-2" }))).toEqual({ kind: "created" });
+    });
+
+    test("erase then record a vaccination: NotFound, no vaccination and no reminders written", async () => {
+      await repo.erasePets(["pet-1"], SAGA_1);
+      const v = vaccinationRow();
+      const error = await repo.recordVaccination(v, planReminders(v, OFFSETS, T0)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DomainError);
+      expect([(error as DomainError).kind, (error as DomainError).message]).toEqual([
+        "not_found",
+        "pet pet-1 not found",
+      ]);
+      expect(await repo.listVaccinations("pet-1")).toEqual([]);
+      expect(await repo.listPendingReminders("pet-1")).toEqual([]);
+      expect(await claim(T0 + 400 * DAY)).toEqual([]);
+    });
+
+    test("inserts racing an erase: whatever committed before it is deleted, nothing survives it", async () => {
+      const writes = Array.from({ length: 6 }, (_, i) =>
+        i % 2
+          ? repo.insertAppointment(appointmentRow({ startsAt: T0 + i * 60 * MIN }))
+          : repo.recordVaccination(vaccinationRow({ vaccine: `V${i}`, vaccineKey: `v${i}` })),
+      );
+      const erase = repo.erasePets(["pet-1"], SAGA_1);
+      const outcomes = await Promise.allSettled([...writes, erase]);
+      for (const outcome of outcomes) {
+        if (outcome.status === "rejected") {
+          expect((outcome.reason as DomainError).message).toBe("pet pet-1 not found");
+        }
+      }
+      expect(await repo.listAppointments("pet-1", {})).toEqual([]);
+      expect(await repo.listVaccinations("pet-1")).toEqual([]);
+      expect(await repo.listPendingReminders("pet-1")).toEqual([]);
+    });
 
     test("reminders: each stage claimed once when due, by one owner at a time; lease expiry hands over", async () => {
       const v = vaccinationRow({ id: "v1" });
@@ -294,7 +355,7 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
 
     test("reminders: erased with the pet", async () => {
       await record(vaccinationRow({ id: "v-e" }));
-      expect((await repo.erasePets(["pet-1"])).reminders).toBe(3);
+      expect((await repo.erasePets(["pet-1"], SAGA_1)).reminders).toBe(3);
       expect(await repo.listPendingReminders("pet-1")).toEqual([]);
       expect(await claim(T0 + 400 * DAY)).toEqual([]);
     });

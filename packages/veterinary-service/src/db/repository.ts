@@ -5,6 +5,8 @@
  * method that writes more than one row does so in one local transaction.
  */
 
+import { type DomainError, notFound } from "@vetmesh/kit";
+
 /** Lifecycle of an appointment as stored. */
 export type AppointmentStatus = "scheduled" | "ended" | "cancelled";
 
@@ -101,6 +103,20 @@ export interface EraseCounts {
   reminders: number;
 }
 
+/** Who erased a pet, and when: the tombstone ErasePets leaves behind. */
+export interface ErasedPet {
+  sagaId: string;
+  erasedAt: number;
+}
+
+/**
+ * The error both inserts throw for a tombstoned pet (inside their
+ * transaction, so nothing is written); the same NotFound the owner lookup gives.
+ */
+export function petErased(petId: string): DomainError {
+  return notFound(`pet ${petId} not found`);
+}
+
 /** Test seams: a fault injected between the two writes of end-appointment must roll back both. */
 export interface RepositoryFaults {
   afterAppointmentEnded?: () => void;
@@ -108,7 +124,10 @@ export interface RepositoryFaults {
 
 /** Storage of the veterinary service. */
 export interface VeterinaryRepository {
-  /** Checks for an overlapping non-cancelled appointment of the pet and inserts, atomically. */
+  /**
+   * Checks for an overlapping non-cancelled appointment of the pet and inserts, atomically.
+   * Throws petErased (NotFound) when the pet is tombstoned, checked in the same transaction.
+   */
   insertAppointment(row: AppointmentRow): Promise<InsertAppointmentOutcome>;
   getAppointment(id: string): Promise<AppointmentRow | undefined>;
   /** Ends a scheduled appointment and writes its consultation record in the same transaction. */
@@ -125,12 +144,19 @@ export interface VeterinaryRepository {
    * Returns the stored row (superseded at once when an even newer one exists).
    * In the same transaction: inserts `reminders` for the new row unless it is
    * superseded at once, and cancels pending reminders of the rows it supersedes.
+   * Throws petErased (NotFound), writing nothing, when the pet is tombstoned.
    */
   recordVaccination(row: VaccinationRow, reminders?: readonly ReminderRow[]): Promise<VaccinationRow>;
   /** A pet's vaccinations, newest administered first. */
   listVaccinations(petId: string): Promise<VaccinationRow[]>;
-  /** Deletes everything held about the pets, in one transaction. Idempotent. */
-  erasePets(petIds: readonly string[]): Promise<EraseCounts>;
+  /**
+   * Deletes everything held about the pets and tombstones them (first erase
+   * wins: a repeated call keeps the original saga and time), in one
+   * transaction. Idempotent.
+   */
+  erasePets(petIds: readonly string[], tombstone: ErasedPet): Promise<EraseCounts>;
+  /** The pet's tombstone, if ErasePets has erased it. */
+  getErasedPet(petId: string): Promise<ErasedPet | undefined>;
   /**
    * Claims due reminders for `owner` until now + leaseMs, atomically, so two
    * replicas never hold the same one. Only the latest due stage of a

@@ -81,3 +81,10 @@ export const reminders = mssqlTable(
     index("reminders_pet_idx").on(t.petId),
   ],
 );
+
+/** Tombstones of erased pets; see schema-sqlite.ts. */
+export const erasedPets = mssqlTable("erased_pets", {
+  petId: nvarchar("pet_id", { length: 128 }).primaryKey(),
+  sagaId: nvarchar("saga_id", { length: 128 }).notNull(),
+  erasedAt: bigint("erased_at", { mode: "number" }).notNull(),
+});

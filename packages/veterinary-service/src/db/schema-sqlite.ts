@@ -94,3 +94,16 @@ export const reminders = sqliteTable(
     index("reminders_pet_idx").on(t.petId),
   ],
 );
+
+/**
+ * Tombstones of erased pets (added by its own migration). ErasePets writes
+ * one in the same transaction as its deletes; the insert transactions of
+ * appointments and vaccinations check it, so a write that passed the owner
+ * lookup just before the erase cannot commit an orphan after it.
+ */
+export const erasedPets = sqliteTable("erased_pets", {
+  petId: text("pet_id").primaryKey(),
+  /** The removal saga that erased the pet first. */
+  sagaId: text("saga_id").notNull(),
+  erasedAt: integer("erased_at").notNull(),
+});

@@ -19,16 +19,17 @@ import {
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { migrateSqlite } from "./migrations.ts";
-import type {
-  AppointmentRow,
-  EraseCounts,
-  RecordRow,
-  ReminderRow,
-  RepositoryFaults,
-  VaccinationRow,
-  VeterinaryRepository,
+import {
+  type AppointmentRow,
+  type EraseCounts,
+  petErased,
+  type RecordRow,
+  type ReminderRow,
+  type RepositoryFaults,
+  type VaccinationRow,
+  type VeterinaryRepository,
 } from "./repository.ts";
-import { appointments, consultationRecords, reminders, vaccinations } from "./schema-sqlite.ts";
+import { appointments, consultationRecords, erasedPets, reminders, vaccinations } from "./schema-sqlite.ts";
 
 /** SQL Server caps parameters at 2100; SQLite at 32766. Erase in chunks either way. */
 export const ERASE_CHUNK = 500;
@@ -62,11 +63,22 @@ export function createSqliteRepository(options: {
   migrateSqlite(sqlite);
   const db = drizzle({ client: sqlite });
   const immediate = { behavior: "immediate" } as const;
+  type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
+  /** Inside an insert's transaction: a tombstoned pet gets nothing written (the throw rolls back). */
+  const refuseErased = (tx: Tx, petId: string) => {
+    const found = tx
+      .select({ petId: erasedPets.petId })
+      .from(erasedPets)
+      .where(eq(erasedPets.petId, petId))
+      .get();
+    if (found) throw petErased(petId);
+  };
 
   return {
     sqlite,
     async insertAppointment(row) {
       return db.transaction((tx) => {
+        refuseErased(tx, row.petId);
         const existing = tx
           .select()
           .from(appointments)
@@ -156,6 +168,7 @@ export function createSqliteRepository(options: {
     },
     async recordVaccination(row, planned = []) {
       return db.transaction((tx) => {
+        refuseErased(tx, row.petId);
         const v = vaccinations;
         const newest = tx
           .select()
@@ -197,10 +210,14 @@ export function createSqliteRepository(options: {
         .orderBy(desc(v.administeredAt), desc(v.recordedAt))
         .all();
     },
-    async erasePets(petIds) {
+    async erasePets(petIds, tombstone) {
       return db.transaction((tx) => {
         const counts: EraseCounts = { appointments: 0, records: 0, vaccinations: 0, reminders: 0 };
-        for (const chunk of chunks(petIds)) {
+        for (const chunk of chunks([...new Set(petIds)])) {
+          tx.insert(erasedPets)
+            .values(chunk.map((petId) => ({ petId, ...tombstone })))
+            .onConflictDoNothing()
+            .run();
           counts.records += tx
             .delete(consultationRecords)
             .where(inArray(consultationRecords.petId, chunk))
@@ -217,6 +234,13 @@ export function createSqliteRepository(options: {
         }
         return counts;
       }, immediate);
+    },
+    async getErasedPet(petId) {
+      return db
+        .select({ sagaId: erasedPets.sagaId, erasedAt: erasedPets.erasedAt })
+        .from(erasedPets)
+        .where(eq(erasedPets.petId, petId))
+        .get();
     },
     async claimDueReminders({ now, owner, leaseMs, limit }) {
       return db.transaction((tx) => {

@@ -184,10 +184,13 @@ describe("reminder scanner", () => {
     await owner.owners.removeOwnerData({ ownerRef: "gone@asd.com" });
     expect(await app.scanner!.scanOnce()).toEqual({ claimed: 1, sent: 0, retried: 0, cancelled: 1, lost: 0 });
     expect(notifications.calls).toEqual([]);
-    expect((await vet.listReminders({ petId: gone })).reminders.map((r) => r.stage)).toEqual([
-      ReminderStage.DUE,
-      ReminderStage.OVERDUE,
-    ]);
+    // only the claimed stage is cancelled; the pet's reads are NotFound while its owner is being removed
+    expect((await app.repository.listPendingReminders(gone)).map((r) => r.stage)).toEqual(["due", "overdue"]);
+    const read = await vet.listReminders({ petId: gone }).then(
+      () => undefined,
+      (e: unknown) => ConnectError.from(e).code,
+    );
+    expect(read).toBe(Code.NotFound);
   });
 
   test("two replicas on one SQLite file scanning at once: each reminder enqueued exactly once", async () => {

@@ -1,7 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { conflict, invalid, notFound } from "@vetmesh/kit";
-import type { AppointmentRow, VeterinaryRepository } from "../db/repository.ts";
+import { type AppointmentRow, petErased, type VeterinaryRepository } from "../db/repository.ts";
 import { type DueWindows, dueState } from "../domain/due-state.ts";
 import { DAY_MS, parseInstant, parseOptionalInstant } from "../domain/instants.ts";
 import { decodePageToken, encodePageToken, pageSize } from "../domain/page-token.ts";
@@ -33,13 +33,20 @@ function describe(row: AppointmentRow): string {
 
 /**
  * VeterinaryService: validation first (InvalidArgument names the field), then
- * the owner service for pet existence, then one repository call whose
- * transaction enforces the invariant (no overlap, end+record together).
+ * pet existence (NotFound for a tombstoned pet, else asked of the owner
+ * service, which hides an owner at once when its removal starts), then one
+ * repository call whose transaction enforces the invariant (no overlap,
+ * end+record together, no insert for a pet erased meanwhile).
  */
 export function createVeterinaryService(
   deps: VeterinaryDeps,
 ): Partial<ServiceImpl<typeof VeterinaryService>> {
   const now = () => deps.clock().getTime();
+  /** An erased pet is gone without asking the owner service; any other must be known there. */
+  const knownPet = async (petId: string) => {
+    if (await deps.repository.getErasedPet(petId)) throw petErased(petId);
+    await deps.pets.getPet(petId);
+  };
   return {
     async makeAppointment(req) {
       const petId = requiredText("pet_id", req.petId, 128);
@@ -49,7 +56,7 @@ export function createVeterinaryService(
         throw invalid("duration_minutes", `duration_minutes must be between 1 and ${MAX_DURATION_MINUTES}`);
       }
       const reason = optionalText("reason", req.reason, 1000) ?? "";
-      await deps.pets.getPet(petId);
+      await knownPet(petId);
       const row: AppointmentRow = {
         id: deps.newId(),
         petId,
@@ -102,6 +109,7 @@ export function createVeterinaryService(
       const to = parseOptionalInstant("to", req.to);
       if (from !== undefined && to !== undefined && to < from)
         throw invalid("to", "to must not be before from");
+      await knownPet(petId);
       const rows = await deps.repository.listAppointments(petId, { from, to });
       return { appointments: rows.map(toAppointment) };
     },
@@ -110,6 +118,7 @@ export function createVeterinaryService(
       const petId = requiredText("pet_id", req.petId, 128);
       const size = pageSize(req.pageSize);
       const after = decodePageToken(req.pageToken);
+      await knownPet(petId);
       const rows = await deps.repository.listRecords(petId, size + 1, after);
       const page = rows.slice(0, size);
       const last = page.at(-1);
@@ -131,7 +140,7 @@ export function createVeterinaryService(
         nextDueAt = administeredAt + intervalDays * DAY_MS;
       const batch = optionalText("batch", req.batch, 200);
       const notes = optionalText("notes", req.notes, 2000);
-      await deps.pets.getPet(petId);
+      await knownPet(petId);
       const row = {
         id: deps.newId(),
         petId,
@@ -153,6 +162,7 @@ export function createVeterinaryService(
 
     async listVaccinations(req) {
       const petId = requiredText("pet_id", req.petId, 128);
+      await knownPet(petId);
       const rows = await deps.repository.listVaccinations(petId);
       const at = now();
       return { vaccinations: rows.map((row) => toVaccination(row, dueState(row, at, deps.windows))) };
@@ -160,6 +170,7 @@ export function createVeterinaryService(
 
     async listReminders(req) {
       const petId = requiredText("pet_id", req.petId, 128);
+      await knownPet(petId);
       const rows = await deps.repository.listPendingReminders(petId);
       return { reminders: rows.map(toReminder) };
     },
