@@ -34,17 +34,24 @@ const RUN_ID = `${Date.now().toString(36)}`;
 const LOAD_GENERATOR = "autocannon 9.0.0 (closed loop) + open-loop pacer (fixed rate)";
 
 const startedAt = new Date().toISOString();
+let system: RunningSystem | undefined;
+/** Stops everything the bench started; bounded, so a wedged stop cannot hold the bench forever. */
+async function cleanup() {
+  await Promise.race([
+    (async () => {
+      await stopAll();
+      await system?.stop();
+    })(),
+    Bun.sleep(20_000),
+  ]);
+}
 const hardStop = setTimeout(() => {
-  console.error("bench: exceeded its 170 s bound; stopping");
+  process.stderr.write("bench: exceeded its 170 s bound; stopping what it started\n");
   void cleanup().then(() => process.exit(2));
 }, 170_000);
-
-let system: RunningSystem | undefined;
-async function cleanup() {
-  await stopAll();
-  await system?.stop();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => void cleanup().then(() => process.exit(130)));
 }
-process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
 
 // Raised limits: the bench's one client would otherwise be rate limited within a second.
 const limits = { RATE_LIMIT_READ: "1000000000/60", RATE_LIMIT_WRITE: "1000000000/60" };
@@ -64,6 +71,7 @@ try {
   log("starting the baseline and the system (scripts/run.ts)");
   const baseline = await startProcess({ name: "baseline", entry: "bench/baseline-server.ts" });
   system = await startSystem({ portOffset: PORT_OFFSET, env: sharedEnv });
+  log(`system up in ${system.runDir} (if the bench is SIGKILLed: VETMESH_RUN_DIR=${system.runDir} bun scripts/stop.ts)`);
   memory.add("baseline (Bun.serve)", baseline.proc.pid);
   for (const row of system.processes) memory.add(row.name, row.pid);
   const discovery = system.processes.find((row) => row.name === "discovery")?.http;
