@@ -18,5 +18,10 @@ export { createServicePool, type Member, type ServicePool } from "./pool.ts";
 export { createProxyApp, forwardableHeaders } from "./proxy.ts";
 export { createRing, DEFAULT_VNODES, type Ring } from "./ring.ts";
 export { PROXIED_SERVICES, TARGET_BY_PACKAGE, targetOf } from "./service-table.ts";
-export { type BalancedTransportOptions, createBalancedTransport, ROUTING_KEY_HEADER } from "./transport.ts";
+export {
+  type BalancedTransportOptions,
+  createBalancedTransport,
+  ROUTING_KEY_HEADER,
+  routingKeyValue,
+} from "./transport.ts";
 export { createDiscoveryWatcher, type WatchBackoff } from "./watch.ts";

@@ -13,6 +13,17 @@ import type { Member, ServicePool } from "./pool.ts";
 /** Header that carries a call's routing key; calls with the same key go to the same instance. */
 export const ROUTING_KEY_HEADER = "vetmesh-routing-key";
 
+/**
+ * The header value for a routing key. Keys are often user input (an email, a
+ * pet id from a URL): any text, while a header value must be Latin-1 without
+ * NUL/CR/LF, or `new Headers()` throws before the call starts. Percent-encoding
+ * (after replacing lone surrogates, which encodeURIComponent rejects) makes any
+ * key a valid header and keeps it stable for hashing.
+ */
+export function routingKeyValue(key: string): string {
+  return encodeURIComponent(Buffer.from(key, "utf8").toString("utf8"));
+}
+
 /** Per-transport behaviour. */
 export interface BalancedTransportOptions {
   /** Extra attempts on the next instance of the ring for retryable failures. 0 or 1; default 1. */

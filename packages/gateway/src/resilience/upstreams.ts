@@ -1,21 +1,11 @@
 import { type Client, Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
+import { ROUTING_KEY_HEADER, routingKeyValue } from "@vetmesh/balancer";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { currentRequestId, REQUEST_ID_HEADER } from "@vetmesh/kit";
 import { type Breaker, type BreakerState, type CallOutcome, createBreaker } from "../domain/breaker.ts";
 import { circuitOpenError } from "../http/errors.ts";
-
-/**
- * Routing keys are user input (an email, a pet id from the path): any text,
- * while a header value must be Latin-1 without NUL/CR/LF. Percent-encoding
- * (after replacing lone surrogates, which encodeURIComponent rejects) keeps
- * the key stable for hashing and makes every key a valid header.
- */
-function headerSafe(key: string): string {
-  return encodeURIComponent(Buffer.from(key, "utf8").toString("utf8"));
-}
 
 /** The services the gateway calls; one breaker each. */
 export type Target = "owner" | "veterinary" | "demo";
@@ -87,7 +77,7 @@ export function createUpstreams(options: {
       const headers = new Headers();
       const requestId = currentRequestId();
       if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
-      if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, headerSafe(guardOptions.routingKey));
+      if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, routingKeyValue(guardOptions.routingKey));
       try {
         const result = await call({
           timeoutMs: guardOptions.timeoutMs,

@@ -1,5 +1,5 @@
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
+import { ROUTING_KEY_HEADER, routingKeyValue } from "@vetmesh/balancer";
 import type { Owner, Pet } from "@vetmesh/contracts/owner/v1/owner";
 import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { notFound, unavailable } from "@vetmesh/kit";
@@ -24,7 +24,7 @@ export function createPetLookup(transport: Transport, options: { timeoutMs: numb
         response = await client.getPet(
           { petId },
           // the pet id as routing key keeps a pet's calls on one owner instance
-          { timeoutMs: options.timeoutMs, headers: { [ROUTING_KEY_HEADER]: petId } },
+          { timeoutMs: options.timeoutMs, headers: { [ROUTING_KEY_HEADER]: routingKeyValue(petId) } },
         );
       } catch (error) {
         const connectError = ConnectError.from(error);
