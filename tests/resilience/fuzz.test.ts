@@ -1,19 +1,27 @@
 /**
- * Fuzz: 10,010 malformed requests (bad JSON, wrong types, huge strings,
+ * Fuzz: twice 10,010 malformed requests (bad JSON, wrong types, huge strings,
  * invalid UTF-8, path tricks, SQL and script injection, oversized bodies,
- * wrong content types and methods) over the gateway's health, owner and test
- * routes and the owner Connect pass-through, with the owner and demo services
- * behind it. Zero 5xx, zero crashes, every answer a JSON body. The seed is fixed (FUZZ_SEED
+ * wrong content types and methods) over every gateway route and the Connect
+ * pass-through — health, owner and test routes, then the veterinary ones —
+ * with the owner, veterinary and demo services behind it. Zero 5xx, zero crashes, every answer a JSON body. The seed is fixed (FUZZ_SEED
  * overrides it) so a failure replays.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { stopAll } from "../support/process.ts";
-import { buildRequest, createRng, type FuzzRequest, ROUTES } from "./fuzz-cases.ts";
+import {
+  buildRequest,
+  createRng,
+  type FuzzRequest,
+  ROUTES,
+  type Route,
+  VETERINARY_ROUTES,
+} from "./fuzz-cases.ts";
 import { getUrl, httpBase, type Mesh, startMesh } from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
 const COUNT = ROUTES.length * 910; // 10,010
+const VET_COUNT = VETERINARY_ROUTES.length * 715; // 10,010
 let mesh: Mesh;
 let gateway: string;
 
@@ -25,6 +33,7 @@ beforeAll(async () => {
     gateways: 1,
     redisUrl: REDIS_URL,
     demo: true,
+    veterinary: true,
     ownerEnv: { REMOVAL_WAIT_MS: "200" },
   });
   gateway = httpBase(mesh.gateways[0]!);
@@ -35,9 +44,10 @@ afterAll(async () => {
   mesh?.cleanup();
 });
 
-test(`${COUNT} malformed requests over ${ROUTES.length} routes: zero 5xx, zero crashes, every answer JSON`, async () => {
-  const rng = createRng(SEED);
-  const requests: FuzzRequest[] = Array.from({ length: COUNT }, (_, i) => buildRequest(rng, i));
+/** Sends `count` generated requests over `routes` with 16 workers and checks every answer. */
+async function fuzz(routes: Route[], count: number, seed: number): Promise<void> {
+  const rng = createRng(seed);
+  const requests: FuzzRequest[] = Array.from({ length: count }, (_, i) => buildRequest(rng, i, routes));
   const bad: string[] = [];
   const byKind = new Map<string, number>();
   let next = 0;
@@ -82,10 +92,18 @@ test(`${COUNT} malformed requests over ${ROUTES.length} routes: zero 5xx, zero c
     await Bun.write(process.env.FUZZ_DUMP, [...bad, ...logs].join("\n"));
   }
   expect(bad.slice(0, 20)).toEqual([]);
-  expect(answered).toBe(COUNT);
+  expect(answered).toBe(count);
   expect(byKind.size).toBe(10);
   // Nothing crashed: every process is still up and healthy.
   for (const process of [...mesh.gateways, ...mesh.owners, ...mesh.others]) {
     expect((await getUrl(`${httpBase(process)}/status`)).status).toBe(200);
   }
+}
+
+test(`${COUNT} malformed requests over ${ROUTES.length} health, owner and test routes: zero 5xx, zero crashes, every answer JSON`, async () => {
+  await fuzz(ROUTES, COUNT, SEED);
+}, 120_000);
+
+test(`${VET_COUNT} malformed requests over ${VETERINARY_ROUTES.length} veterinary routes: zero 5xx, zero crashes, every answer JSON`, async () => {
+  await fuzz(VETERINARY_ROUTES, VET_COUNT, SEED + 1);
 }, 120_000);
