@@ -1,7 +1,12 @@
-import { openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
+import {
+  applyMssqlMigrations,
+  applySqliteMigrations,
+  openSqliteFile,
+  parseDatabaseUrl,
+} from "@vetmesh/kit/db";
 import { drizzle, getMsSqlConnectionParams } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
-import { migrateMssql, migrateSqlite } from "./migrate.ts";
+import { migrationsFolder } from "./migrate.ts";
 import { createMssqlOutboxRepository } from "./mssql-repository.ts";
 import type { OutboxRepository } from "./repository.ts";
 import { createSqliteOutboxRepository } from "./sqlite-repository.ts";
@@ -15,19 +20,18 @@ export async function openOutboxRepository(databaseUrl: string): Promise<OutboxR
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === "sqlite") {
     const client = openSqliteFile(target.path);
-    migrateSqlite(client);
+    applySqliteMigrations(client, migrationsFolder.sqlite);
     return createSqliteOutboxRepository(client);
   }
   const params = getMsSqlConnectionParams(target.url.replace(/^sqlserver:/, "mssql:"));
   if (typeof params === "string") throw new Error("DATABASE_URL is not a valid mssql:// URL");
   const pool = new mssql.ConnectionPool(params);
   await pool.connect();
-  const db = drizzle({ client: pool });
   try {
-    await migrateMssql(db, pool);
+    await applyMssqlMigrations(pool, migrationsFolder.mssql, "vetmesh.notification.migrate");
   } catch (error) {
     await pool.close();
     throw error;
   }
-  return createMssqlOutboxRepository(db, () => pool.close());
+  return createMssqlOutboxRepository(drizzle({ client: pool }), () => pool.close());
 }

@@ -67,11 +67,11 @@ describe("start-up migration when instances start together", () => {
     const script = join(tmp, "migrate-once.ts");
     writeFileSync(
       script,
-      `import { openSqliteFile } from "@vetmesh/kit/db";
-import { migrateSqlite } from ${JSON.stringify(join(pkg, "src/db/sqlite-repository.ts"))};
+      `import { applySqliteMigrations, openSqliteFile } from "@vetmesh/kit/db";
+import { SQLITE_MIGRATIONS } from ${JSON.stringify(join(pkg, "src/db/sqlite-repository.ts"))};
 const db = openSqliteFile(process.argv[2]!);
 await Bun.sleep(Number(process.argv[3]) - Date.now()); // a start barrier: without it the race rarely happens
-await migrateSqlite(db);
+applySqliteMigrations(db, SQLITE_MIGRATIONS);
 db.close();`,
     );
     // Run from the package so "@vetmesh/kit/db" resolves through its node_modules.

@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { applyMssqlMigrations, isMssqlUniqueViolation } from "@vetmesh/kit/db";
 import { drizzle } from "drizzle-orm/node-mssql";
-import { migrate } from "drizzle-orm/node-mssql/migrator";
 import mssql from "mssql";
 import { toSagaStep } from "../domain/records.ts";
 import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
@@ -32,24 +31,14 @@ function affected(result: { rowsAffected?: number[] }): number {
 }
 
 /**
- * Connects, applies the committed migrations (retried: replicas starting
- * together race on drizzle's applied-migrations read; each migration runs in
- * one transaction, so the loser fails cleanly and the retry finds it applied).
+ * Connects and applies the committed migrations (the kit's runner, under an
+ * exclusive application lock so replicas starting together apply them once).
  */
 export async function openMssqlRepository(url: string): Promise<OwnerRepository> {
   const pool = new mssql.ConnectionPool(mssqlPoolConfig(url));
   await pool.connect();
-  const db = drizzle({ client: pool });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrate(db, { migrationsFolder: MSSQL_MIGRATIONS });
-      break;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await Bun.sleep(50 * attempt + Math.floor(Math.random() * 50));
-    }
-  }
-  return createMssqlRepository(db, () => pool.close());
+  await applyMssqlMigrations(pool, MSSQL_MIGRATIONS, "vetmesh.owner.migrate");
+  return createMssqlRepository(drizzle({ client: pool }), () => pool.close());
 }
 
 /** The SQL Server adapter of {@link OwnerRepository}; `db` may be any client (tests pass a scripted one). */

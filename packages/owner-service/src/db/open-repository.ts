@@ -1,7 +1,7 @@
-import { openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
+import { applySqliteMigrations, openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
 import { openMssqlRepository } from "./mssql-repository.ts";
 import type { OwnerRepository } from "./repository.ts";
-import { createSqliteRepository, migrateSqlite } from "./sqlite-repository.ts";
+import { createSqliteRepository, SQLITE_MIGRATIONS } from "./sqlite-repository.ts";
 
 /**
  * Opens the database DATABASE_URL names, applies the committed migrations and
@@ -11,6 +11,6 @@ export async function openRepository(databaseUrl: string): Promise<OwnerReposito
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === "mssql") return openMssqlRepository(target.url);
   const client = openSqliteFile(target.path);
-  await migrateSqlite(client);
+  applySqliteMigrations(client, SQLITE_MIGRATIONS);
   return createSqliteRepository(client);
 }

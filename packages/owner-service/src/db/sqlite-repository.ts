@@ -3,32 +3,12 @@ import { fileURLToPath } from "node:url";
 import { isSqliteUniqueViolation, sqliteHealth } from "@vetmesh/kit/db";
 import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { type SagaRecord, toSagaStep } from "../domain/records.ts";
 import type { OwnerRepository } from "./repository.ts";
 import { owners, pets, removalSagas } from "./schema-sqlite.ts";
 
 /** Where drizzle-kit writes the SQLite migrations (committed). */
 export const SQLITE_MIGRATIONS = fileURLToPath(new URL("../../drizzle/sqlite", import.meta.url));
-
-/**
- * Applies the committed migrations. Two instances share one file and may
- * start together: drizzle reads the applied list outside its transaction, so
- * the loser of that race fails ("table already exists") after the winner
- * commits; retrying then finds everything applied. Bounded: 10 attempts.
- */
-export async function migrateSqlite(client: Database): Promise<void> {
-  const db = drizzle({ client });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      migrate(db, { migrationsFolder: SQLITE_MIGRATIONS });
-      return;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await Bun.sleep(20 * attempt + Math.floor(Math.random() * 20));
-    }
-  }
-}
 
 function toSaga(row: typeof removalSagas.$inferSelect): SagaRecord {
   return { ...row, step: toSagaStep(row.step) };

@@ -4,7 +4,8 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MIGRATIONS, migrateSqlite } from "./migrations.ts";
+import { applySqliteMigrations } from "@vetmesh/kit/db";
+import { MIGRATIONS } from "./migrations.ts";
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "vet-migrations-"));
@@ -45,8 +46,8 @@ describe("sqlite migrations at start", () => {
   test("apply once; a second run applies nothing", () => {
     const db = new Database(":memory:");
     const count = readdirSync(MIGRATIONS.sqlite).length;
-    expect(migrateSqlite(db)).toBe(count);
-    expect(migrateSqlite(db)).toBe(0);
+    expect(applySqliteMigrations(db, MIGRATIONS.sqlite)).toBe(count);
+    expect(applySqliteMigrations(db, MIGRATIONS.sqlite)).toBe(0);
     const tables = db
       .query<{ name: string }, []>(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name",

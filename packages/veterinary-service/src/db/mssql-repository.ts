@@ -1,3 +1,4 @@
+import { applyMssqlMigrations } from "@vetmesh/kit/db";
 import {
   and,
   asc,
@@ -17,7 +18,6 @@ import {
 } from "drizzle-orm";
 import { MsSqlDialect, type MsSqlTable } from "drizzle-orm/mssql-core";
 import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
-import { migrate } from "drizzle-orm/node-mssql/migrator";
 import mssql from "mssql";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
@@ -115,24 +115,6 @@ async function lockedIds(
   return (result.recordset ?? []).map((row) => row.id);
 }
 
-/**
- * Applies the committed SQL Server migrations under an exclusive application
- * lock (sp_getapplock, held by a separate transaction), so replicas starting
- * at once apply them one after the other.
- */
-async function migrateMssql(pool: mssql.ConnectionPool, db: NodeMsSqlDatabase): Promise<void> {
-  const lock = new mssql.Transaction(pool);
-  await lock.begin();
-  try {
-    await new mssql.Request(lock).query(
-      "EXEC sp_getapplock @Resource = 'vetmesh-veterinary-migrate', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000",
-    );
-    await migrate(db, { migrationsFolder: MIGRATIONS.mssql });
-  } finally {
-    await lock.commit();
-  }
-}
-
 /** The SQL Server repository (mssql/tedious through drizzle); same contract as SQLite. */
 export async function createMssqlRepository(options: {
   url: string;
@@ -140,7 +122,7 @@ export async function createMssqlRepository(options: {
 }): Promise<VeterinaryRepository> {
   const pool = await new mssql.ConnectionPool(options.url).connect();
   const db = drizzle({ client: pool });
-  await migrateMssql(pool, db);
+  await applyMssqlMigrations(pool, MIGRATIONS.mssql, "vetmesh.veterinary.migrate");
 
   return {
     async insertAppointment(row) {

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { openSqliteFile } from "@vetmesh/kit/db";
+import { applySqliteMigrations, openSqliteFile } from "@vetmesh/kit/db";
 import {
   and,
   asc,
@@ -18,7 +18,7 @@ import {
 } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
-import { migrateSqlite } from "./migrations.ts";
+import { MIGRATIONS } from "./migrations.ts";
 import {
   type AppointmentRow,
   type EraseCounts,
@@ -60,7 +60,7 @@ export function createSqliteRepository(options: {
   faults?: RepositoryFaults;
 }): VeterinaryRepository & { sqlite: Database } {
   const sqlite = openSqliteFile(options.path);
-  migrateSqlite(sqlite);
+  applySqliteMigrations(sqlite, MIGRATIONS.sqlite);
   const db = drizzle({ client: sqlite });
   const immediate = { behavior: "immediate" } as const;
   type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
