@@ -70,7 +70,7 @@ export async function applyMssqlMigrations(
         "DECLARE @r int; EXEC @r = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000; SELECT @r AS r",
       );
     const code = Number(result.recordset[0]?.r);
-    if (code < 0) throw new Error(`sp_getapplock on ${lockResource} failed with ${code}`);
+    if (!(code >= 0)) throw new Error(`sp_getapplock on ${lockResource} failed with ${code}`);
     await migrate(drizzle({ client: pool }), { migrationsFolder: folder });
     await lock.commit();
   } catch (error) {
