@@ -65,7 +65,12 @@ export function createRedisStore(options: {
   // Errors surface through commands and health(); without a listener ioredis would log them.
   redis.on("error", () => {});
   subscriber.on("error", () => {});
-  void subscriber.subscribe(channel).catch(() => {});
+  // A watch lists after adding its listener; waiting for the subscription there means no change
+  // published after that snapshot can be missed by this replica.
+  const subscribed = subscriber.subscribe(channel).then(
+    () => undefined,
+    () => undefined,
+  );
   subscriber.on("message", (from: string, service: string) => {
     if (from === channel) listeners.emit(service);
   });
@@ -127,6 +132,7 @@ export function createRedisStore(options: {
       );
     },
     async list(service) {
+      await subscribed;
       const ids = await redis.zrangebyscore(deadlinesKey(service), `(${now()}`, "+inf");
       if (!ids.length) return [];
       const pipeline = redis.pipeline();
