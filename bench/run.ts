@@ -71,7 +71,9 @@ try {
   log("starting the baseline and the system (scripts/run.ts)");
   const baseline = await startProcess({ name: "baseline", entry: "bench/baseline-server.ts" });
   system = await startSystem({ portOffset: PORT_OFFSET, env: sharedEnv });
-  log(`system up in ${system.runDir} (if the bench is SIGKILLed: VETMESH_RUN_DIR=${system.runDir} bun scripts/stop.ts)`);
+  log(
+    `system up in ${system.runDir} (if the bench is SIGKILLed: VETMESH_RUN_DIR=${system.runDir} bun scripts/stop.ts)`,
+  );
   memory.add("baseline (Bun.serve)", baseline.proc.pid);
   for (const row of system.processes) memory.add(row.name, row.pid);
   const discovery = system.processes.find((row) => row.name === "discovery")?.http;
