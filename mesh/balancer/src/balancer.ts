@@ -1,7 +1,7 @@
 import type { Transport } from "@connectrpc/connect";
 import type { Logger } from "@vetmesh/kit";
 import type { Registry } from "prom-client";
-import { type Endpoint, grpcInstanceTransport, type InstanceTransportFactory } from "./endpoint.ts";
+import { connectInstanceTransport, type Endpoint, type InstanceTransportFactory } from "./endpoint.ts";
 import { createBalancerMetrics } from "./metrics.ts";
 import type { OutlierOptions } from "./outlier.ts";
 import { createServicePool, type ServicePool } from "./pool.ts";
@@ -51,7 +51,7 @@ function createCore(options: BalancerOptions, start: (service: string, entry: En
       });
       const pool = createServicePool({
         target: service,
-        factory: options.instanceTransport ?? grpcInstanceTransport,
+        factory: options.instanceTransport ?? connectInstanceTransport,
         vnodes: options.vnodes,
         outlier: options.outlier,
         metrics,

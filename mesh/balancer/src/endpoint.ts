@@ -1,5 +1,5 @@
 import type { Transport } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { createConnectTransport, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { forwardRequestId } from "@vetmesh/kit";
 
 /** One instance of a target service as discovery reports it (structurally a discovery `Instance`). */
@@ -21,10 +21,27 @@ export interface InstanceTransport {
 export type InstanceTransportFactory = (endpoint: Endpoint) => InstanceTransport;
 
 /**
- * Default: Connect's gRPC protocol over one HTTP/2 (h2c) session per instance,
- * forwarding the kit's request id. The session is aborted when the instance
- * leaves, so no socket outlives its instance.
+ * The default hop: the Connect protocol with binary protobuf over one HTTP/2
+ * (h2c) session per instance, forwarding the kit's request id. Under Bun its
+ * unary path is ~2.5x cheaper than the gRPC protocol over the same session (no
+ * envelope/trailer plumbing; bench/README.md), and every service's h2c
+ * listener serves both. The session is aborted when the instance leaves, so no
+ * socket outlives its instance.
  */
+export const connectInstanceTransport: InstanceTransportFactory = (endpoint) => {
+  const baseUrl = `http://${endpoint.grpcAddress}`;
+  const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
+  const transport = createConnectTransport({
+    baseUrl,
+    httpVersion: "2",
+    useBinaryFormat: true,
+    sessionManager,
+    interceptors: [forwardRequestId],
+  });
+  return { transport, close: () => sessionManager.abort() };
+};
+
+/** The same hop over the gRPC protocol, for upstreams that speak only gRPC. */
 export const grpcInstanceTransport: InstanceTransportFactory = (endpoint) => {
   const baseUrl = `http://${endpoint.grpcAddress}`;
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });

@@ -1,6 +1,7 @@
 export { type Balancer, type BalancerOptions, createBalancer, createStaticBalancer } from "./balancer.ts";
 export { type Config, configShape } from "./config.ts";
 export {
+  connectInstanceTransport,
   type Endpoint,
   grpcInstanceTransport,
   type InstanceTransport,
