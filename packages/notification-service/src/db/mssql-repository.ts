@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
-import type { NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import { drizzle, getMsSqlConnectionParams, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import mssql from "mssql";
 import type { OutboxRecord } from "../domain/outbox.ts";
+import { migrationsFolder } from "./migrate.ts";
 import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-mssql.ts";
 
@@ -196,4 +199,19 @@ export function createMssqlOutboxRepository(
 
     close,
   };
+}
+
+/** Connects to SQL Server, applies the migrations under an app lock, and returns the repository. */
+export async function openMssqlOutboxRepository(url: string): Promise<OutboxRepository> {
+  const params = getMsSqlConnectionParams(url.replace(/^sqlserver:/, "mssql:"));
+  if (typeof params === "string") throw new Error("DATABASE_URL is not a valid mssql:// URL");
+  const pool = new mssql.ConnectionPool(params);
+  await pool.connect();
+  try {
+    await applyMssqlMigrations(pool, migrationsFolder.mssql, "vetmesh.notification.migrate");
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return createMssqlOutboxRepository(drizzle({ client: pool }), () => pool.close());
 }

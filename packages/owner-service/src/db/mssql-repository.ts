@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { applyMssqlMigrations, isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { toSagaStep } from "../domain/records.ts";

