@@ -174,7 +174,7 @@ describe("rate limiting (per-replica memory limiter, no Redis)", () => {
 });
 
 describe("circuit breaker", () => {
-  test("/api/test/circuit-breaker: 500 until the threshold, 503 while open, half-open probe, closed again", async () => {
+  test("/api/test/circuit-breaker: 500 for the minimum volume of failures, 503 while open, half-open probe, closed again", async () => {
     let now = 0;
     let healthy = false;
     let calls = 0;
@@ -208,6 +208,29 @@ describe("circuit breaker", () => {
     expect(h.upstreams.breakerStates().demo).toBe("closed");
     // The other targets have their own breakers.
     expect(h.upstreams.breakerStates().owner).toBe("closed");
+  });
+
+  test("a burst of failures among many successes (one instance dying) leaves the breaker closed", async () => {
+    let healthy = true;
+    let calls = 0;
+    const demo = createRouterTransport((router) => {
+      router.service(DemoService, {
+        fail() {
+          calls++;
+          if (!healthy) throw new ConnectError("connection reset", Code.Unavailable);
+          return {};
+        },
+      });
+    });
+    const h = await harness({ clock: () => 0, transports: { demo } });
+    const status = async () => (await h.app.request("/api/test/circuit-breaker")).status;
+    for (let i = 0; i < 20; i++) expect(await status()).toBe(200);
+    healthy = false;
+    for (let i = 0; i < 5; i++) expect(await status()).toBe(503);
+    expect(h.upstreams.breakerStates().demo).toBe("closed");
+    healthy = true;
+    expect(await status()).toBe(200);
+    expect(calls).toBe(26);
   });
 
   test("client faults (404) do not count as failures", async () => {

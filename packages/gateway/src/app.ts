@@ -69,7 +69,9 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     transports: options.transports,
     clock: options.clock ?? Date.now,
     breaker: {
-      failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+      windowMs: config.BREAKER_WINDOW_MS,
+      minCalls: config.BREAKER_MIN_CALLS,
+      failureRatio: config.BREAKER_FAILURE_RATIO,
       cooldownMs: config.BREAKER_COOLDOWN_MS,
       halfOpenProbes: config.BREAKER_HALF_OPEN_PROBES,
     },

@@ -49,8 +49,12 @@ export const configShape = {
   CORS_ORIGINS: commaList,
   /** TTL of the cached owner pet lists. */
   CACHE_TTL_MS: millis.default(30_000),
-  /** Consecutive failures of one target service that open its breaker. */
-  BREAKER_FAILURE_THRESHOLD: positive.default(5),
+  /** Rolling window over which a target service's breaker measures its failure ratio. */
+  BREAKER_WINDOW_MS: millis.min(1).default(10_000),
+  /** Calls that must have finished in the window before the breaker may open: a few failures alone don't. */
+  BREAKER_MIN_CALLS: positive.default(5),
+  /** Failure ratio (0 < r ≤ 1) over the window that opens the breaker: the service, not one instance, fails. */
+  BREAKER_FAILURE_RATIO: z.coerce.number().gt(0).max(1).default(0.5),
   /** How long an open breaker rejects before letting probes through. */
   BREAKER_COOLDOWN_MS: millis.default(10_000),
   /** Probes allowed (and successes needed) while half-open. */

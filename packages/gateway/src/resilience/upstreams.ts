@@ -4,7 +4,13 @@ import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { currentRequestId, REQUEST_ID_HEADER } from "@vetmesh/kit";
-import { type Breaker, type BreakerState, type CallOutcome, createBreaker } from "../domain/breaker.ts";
+import {
+  type Breaker,
+  type BreakerOptions,
+  type BreakerState,
+  type CallOutcome,
+  createBreaker,
+} from "../domain/breaker.ts";
 import { circuitOpenError } from "../http/errors.ts";
 
 /** The services the gateway calls; one breaker each. */
@@ -60,7 +66,7 @@ export interface Upstreams {
 /** Builds the clients and one breaker per target service. */
 export function createUpstreams(options: {
   transports: UpstreamTransports;
-  breaker: { failureThreshold: number; cooldownMs: number; halfOpenProbes: number };
+  breaker: Omit<BreakerOptions, "clock">;
   clock: () => number;
 }): Upstreams {
   const breakers = Object.fromEntries(
