@@ -9,6 +9,16 @@ const withCause = (code: string) =>
 describe("failure classification", () => {
   test("refused, unroutable and GOAWAY sessions are connect failures (nothing sent); a reset is not", () => {
     expect(isConnectFailure(withCause("ECONNREFUSED"))).toBe(true);
+    expect(
+      isConnectFailure(
+        new ConnectError("http/2 stream closed with error code REFUSED_STREAM (0x7)", Code.Unavailable),
+      ),
+    ).toBe(true);
+    expect(
+      isConnectFailure(
+        new ConnectError("http/2 stream closed with error code INTERNAL_ERROR (0x2)", Code.Internal),
+      ),
+    ).toBe(false);
     expect(isConnectFailure(withCause("ERR_HTTP2_GOAWAY_SESSION"))).toBe(true);
     expect(isConnectFailure(withCause("ECONNRESET"))).toBe(false);
     expect(isConnectFailure(new ConnectError("told to fail", Code.Unavailable))).toBe(false);

@@ -1,7 +1,7 @@
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 
-/** Errors raised before a request left this process: refused, unroutable, or a session that already got GOAWAY. */
+/** Errors raised before a request was processed: refused, unroutable, a session that already got GOAWAY, or a stream the server refused. */
 const connectCodes = new Set([
   "ECONNREFUSED",
   "EHOSTUNREACH",
@@ -33,7 +33,11 @@ export function isConnectFailure(error: unknown): boolean {
     const code = (link as { code?: unknown }).code;
     if (typeof code === "string" && connectCodes.has(code)) return true;
     const message = (link as { message?: unknown }).message;
-    return typeof message === "string" && /ECONNREFUSED|Connection refused|connect ECONN/i.test(message);
+    // REFUSED_STREAM: the server's GOAWAY said it never processed this stream (RFC 9113 §8.7).
+    return (
+      typeof message === "string" &&
+      /ECONNREFUSED|Connection refused|connect ECONN|REFUSED_STREAM/i.test(message)
+    );
   });
 }
 
