@@ -260,3 +260,20 @@ describe("the same flow with a real gRPC client against a service port", () => {
     vet.close();
   }, 30_000);
 });
+
+describe("make stop", () => {
+  test("stops every process make run started, checked by pid", async () => {
+    const pids = system.processes.map((row) => row.pid);
+    expect(pids.length).toBe(9);
+    await system.stop();
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  }, 30_000);
+});

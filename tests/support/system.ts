@@ -46,7 +46,10 @@ export async function startSystem(options: {
       stdout: "pipe",
       stderr: "pipe",
     });
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     const stopper = runScript("stop.ts");
     await stopper.exited;
     rmSync(dir, { recursive: true, force: true });
