@@ -96,7 +96,7 @@ db.close();`,
       .query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       .all();
     db.close();
-    expect(applied).toHaveLength(1);
+    expect(applied).toHaveLength(2);
     expect(tables).toEqual([
       { name: "__drizzle_migrations" },
       { name: "owners" },

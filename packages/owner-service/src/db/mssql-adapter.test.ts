@@ -11,7 +11,15 @@ import { createMssqlRepository, mssqlPoolConfig } from "./mssql-repository.ts";
  * that records every statement and answers like node-mssql would.
  */
 const owner: OwnerRecord = { id: "o-1", email: "a@example.org", createdAt: 10, removalSagaId: null };
-const pet: PetRecord = { id: "p-1", ownerId: "o-1", type: "Dog", race: "", name: "犬", createdAt: 11 };
+const pet: PetRecord = {
+  id: "p-1",
+  ownerId: "o-1",
+  type: "Dog",
+  race: "",
+  name: "犬",
+  createdAt: 11,
+  requestId: "req-1",
+};
 const saga: SagaRecord = {
   id: "s-1",
   ownerId: "o-1",
@@ -42,15 +50,33 @@ describe("SQL Server statements (drizzle.mock().toSQL())", () => {
   test("a pet is inserted by one INSERT … SELECT guarded by the owner being visible", () => {
     expect(q.insertPetForVisibleOwner(pet).toSQL()).toEqual({
       sql:
-        "insert into [pets] ([id], [owner_id], [type], [race], [name], [created_at]) select @par0, @par1, @par2, @par3, @par4, @par5 " +
-        "from [owners] where [owners].[id] = @par6 and [owners].[removal_saga_id] is null",
-      params: ["p-1", "o-1", "Dog", "", "犬", 11, "o-1"],
+        "insert into [pets] ([id], [owner_id], [type], [race], [name], [created_at], [request_id]) select @par0, @par1, @par2, @par3, @par4, @par5, @par6 " +
+        "from [owners] where [owners].[id] = @par7 and [owners].[removal_saga_id] is null",
+      params: ["p-1", "o-1", "Dog", "", "犬", 11, "req-1", "o-1"],
+    });
+    expect(q.insertPetForVisibleOwner({ ...pet, requestId: null }).toSQL().params).toEqual([
+      "p-1",
+      "o-1",
+      "Dog",
+      "",
+      "犬",
+      11,
+      null,
+      "o-1",
+    ]);
+  });
+  test("a repeated request is found by (owner_id, request_id), the filtered unique index's key", () => {
+    expect(q.findPetByRequest("o-1", "req-1").toSQL()).toEqual({
+      sql:
+        "select [id], [owner_id], [type], [race], [name], [created_at], [request_id] from [pets] " +
+        "where (([pets].[owner_id] = @par0) and ([pets].[request_id] = @par1))",
+      params: ["o-1", "req-1"],
     });
   });
   test("pets are listed by the (owner_id, created_at) index order", () => {
     expect(q.listPets("o-1").toSQL()).toEqual({
       sql:
-        "select [id], [owner_id], [type], [race], [name], [created_at] from [pets] where [pets].[owner_id] = @par0 " +
+        "select [id], [owner_id], [type], [race], [name], [created_at], [request_id] from [pets] where [pets].[owner_id] = @par0 " +
         "order by [pets].[created_at] asc, [pets].[id] asc",
       params: ["o-1"],
     });
@@ -137,12 +163,19 @@ describe("SQL Server adapter on driver answers", () => {
   test("other driver errors are not mistaken for duplicates", async () => {
     const { repo } = scriptedClient(() => driverError(547));
     await expect(repo.insertOwner(owner)).rejects.toThrow();
+    await expect(repo.insertPetForVisibleOwner(pet)).rejects.toThrow("Failed query: insert into [pets]");
+  });
+  test("a pet insert rejected by the (owner_id, request_id) index (2601) is a duplicate request", async () => {
+    const { repo, log } = scriptedClient(() => driverError(2601));
+    expect(await repo.insertPetForVisibleOwner(pet)).toBe("duplicate");
+    expect(log).toHaveLength(1);
+    expect(log[0]).toStartWith("insert into [pets]");
   });
   test("rows affected decide the conditional writes", async () => {
     const inserted = scriptedClient(() => ({ rowsAffected: [1] }));
-    expect(await inserted.repo.insertPetForVisibleOwner(pet)).toBe(true);
+    expect(await inserted.repo.insertPetForVisibleOwner(pet)).toBe("inserted");
     const hidden = scriptedClient(() => ({ rowsAffected: [0] }));
-    expect(await hidden.repo.insertPetForVisibleOwner(pet)).toBe(false);
+    expect(await hidden.repo.insertPetForVisibleOwner(pet)).toBe("owner_gone");
     expect(await hidden.repo.claimSaga("s-1", "me", 1, 2)).toBe(false);
   });
   test("startRemoval hides and logs in one transaction, and rolls back when already hidden", async () => {

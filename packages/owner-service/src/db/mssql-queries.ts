@@ -23,8 +23,14 @@ export function mssqlQueries(db: AnyMsSqlDb) {
       db
         .insert(pets)
         .select(
-          sql`select ${pet.id}, ${pet.ownerId}, ${pet.type}, ${pet.race}, ${pet.name}, ${pet.createdAt} from ${owners} where ${owners.id} = ${pet.ownerId} and ${owners.removalSagaId} is null`,
+          sql`select ${pet.id}, ${pet.ownerId}, ${pet.type}, ${pet.race}, ${pet.name}, ${pet.createdAt}, ${pet.requestId} from ${owners} where ${owners.id} = ${pet.ownerId} and ${owners.removalSagaId} is null`,
         ),
+    /** Served by the filtered UNIQUE index on (owner_id, request_id). */
+    findPetByRequest: (ownerId: string, requestId: string) =>
+      db
+        .select()
+        .from(pets)
+        .where(and(eq(pets.ownerId, ownerId), eq(pets.requestId, requestId))),
     listPets: (ownerId: string) =>
       db.select().from(pets).where(eq(pets.ownerId, ownerId)).orderBy(asc(pets.createdAt), asc(pets.id)),
     findPet: (id: string) => db.select().from(pets).where(eq(pets.id, id)),

@@ -63,7 +63,16 @@ export function createMssqlRepository(db: AnyMsSqlDb, close: () => Promise<void>
       return (await q.findOwnerByEmail(email))[0];
     },
     async insertPetForVisibleOwner(pet) {
-      return affected(await q.insertPetForVisibleOwner(pet)) === 1;
+      try {
+        return affected(await q.insertPetForVisibleOwner(pet)) === 1 ? "inserted" : "owner_gone";
+      } catch (error) {
+        // The only UNIQUE index besides the random primary key is (owner_id, request_id).
+        if (isMssqlUniqueViolation(error)) return "duplicate";
+        throw error;
+      }
+    },
+    async findPetByRequest(ownerId, requestId) {
+      return (await q.findPetByRequest(ownerId, requestId))[0];
     },
     async listPets(ownerId) {
       return q.listPets(ownerId);

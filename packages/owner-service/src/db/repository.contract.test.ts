@@ -25,13 +25,14 @@ const owner = (n: number): OwnerRecord => ({
   createdAt: 1_700_000_000_000 + n,
   removalSagaId: null,
 });
-const pet = (ownerId: string, n: number, name = `pet ${n}`): PetRecord => ({
+const pet = (ownerId: string, n: number, name = `pet ${n}`, requestId: string | null = null): PetRecord => ({
   id: crypto.randomUUID(),
   ownerId,
   type: "Dog",
   race: "Chihuaua",
   name,
   createdAt: 1_700_000_000_000 + n,
+  requestId,
 });
 const saga = (o: OwnerRecord, n = 0): SagaRecord => ({
   id: crypto.randomUUID(),
@@ -85,12 +86,46 @@ for (const dialect of dialects) {
       await repo.insertOwner(o);
       const first = pet(o.id, 1, "Ðévil incarnate 😈");
       const second = pet(o.id, 2, "犬");
-      expect(await repo.insertPetForVisibleOwner(second)).toBe(true);
-      expect(await repo.insertPetForVisibleOwner(first)).toBe(true);
+      expect(await repo.insertPetForVisibleOwner(second)).toBe("inserted");
+      expect(await repo.insertPetForVisibleOwner(first)).toBe("inserted");
       expect(await repo.listPets(o.id)).toEqual([first, second]);
       expect(await repo.findPet(first.id)).toEqual(first);
       expect(await repo.findPet(crypto.randomUUID())).toBeUndefined();
-      expect(await repo.insertPetForVisibleOwner(pet(crypto.randomUUID(), 3))).toBe(false);
+      expect(await repo.insertPetForVisibleOwner(pet(crypto.randomUUID(), 3))).toBe("owner_gone");
+    });
+
+    test("request_id: unique per owner, found again; pets without one never collide", async () => {
+      const a = owner(7);
+      const b = owner(8);
+      await repo.insertOwner(a);
+      await repo.insertOwner(b);
+      const first = pet(a.id, 1, "Rex", "key-1");
+      expect(await repo.insertPetForVisibleOwner(first)).toBe("inserted");
+      expect(await repo.insertPetForVisibleOwner(pet(a.id, 2, "Rex again", "key-1"))).toBe("duplicate");
+      expect(await repo.findPetByRequest(a.id, "key-1")).toEqual(first);
+      expect(await repo.findPetByRequest(a.id, "key-2")).toBeUndefined();
+      // The same key for another owner is another request.
+      const other = pet(b.id, 1, "Tom", "key-1");
+      expect(await repo.insertPetForVisibleOwner(other)).toBe("inserted");
+      expect(await repo.findPetByRequest(b.id, "key-1")).toEqual(other);
+      // NULL keys are distinct (SQL Server: the filtered index skips them).
+      expect(await repo.insertPetForVisibleOwner(pet(a.id, 3, "no key"))).toBe("inserted");
+      expect(await repo.insertPetForVisibleOwner(pet(a.id, 4, "no key either"))).toBe("inserted");
+      expect((await repo.listPets(a.id)).map((p) => [p.name, p.requestId])).toEqual([
+        ["Rex", "key-1"],
+        ["no key", null],
+        ["no key either", null],
+      ]);
+    });
+
+    test("request_id: concurrent inserts with one key store exactly one pet", async () => {
+      const o = owner(9);
+      await repo.insertOwner(o);
+      const tries = Array.from({ length: 8 }, (_, n) => pet(o.id, n, `racer ${n}`, "race-key"));
+      const outcomes = await Promise.all(tries.map((p) => repo.insertPetForVisibleOwner(p)));
+      expect(outcomes.filter((x) => x === "inserted")).toHaveLength(1);
+      expect(outcomes.filter((x) => x === "duplicate")).toHaveLength(7);
+      expect(await repo.listPets(o.id)).toHaveLength(1);
     });
 
     test("startRemoval hides the owner once; pets can no longer be added", async () => {
@@ -101,7 +136,7 @@ for (const dialect of dialects) {
       expect(await repo.startRemoval(saga(o))).toBe(false);
       expect((await repo.findOwnerById(o.id))?.removalSagaId).toBe(s.id);
       expect(await repo.findSaga(s.id)).toEqual(s);
-      expect(await repo.insertPetForVisibleOwner(pet(o.id, 5))).toBe(false);
+      expect(await repo.insertPetForVisibleOwner(pet(o.id, 5))).toBe("owner_gone");
       expect(await repo.listUnfinishedSagaIds()).toContain(s.id);
     });
 

@@ -13,8 +13,14 @@ export interface OwnerRepository {
   findOwnerById(id: string): Promise<OwnerRecord | undefined>;
   /** Finds an owner by normalised email, hidden or not. */
   findOwnerByEmail(email: string): Promise<OwnerRecord | undefined>;
-  /** Inserts the pet only if its owner exists and is not hidden (atomically); false otherwise. */
-  insertPetForVisibleOwner(pet: PetRecord): Promise<boolean>;
+  /**
+   * Inserts the pet only if its owner exists and is not hidden (atomically):
+   * "owner_gone" otherwise; "duplicate" when the owner already has a pet with
+   * this `requestId` (the (owner_id, request_id) UNIQUE index rejected it).
+   */
+  insertPetForVisibleOwner(pet: PetRecord): Promise<"inserted" | "owner_gone" | "duplicate">;
+  /** The owner's pet registered with this idempotency key, if any. */
+  findPetByRequest(ownerId: string, requestId: string): Promise<PetRecord | undefined>;
   /** An owner's pets in registration order. */
   listPets(ownerId: string): Promise<PetRecord[]>;
   /** One pet by id. */

@@ -36,19 +36,32 @@ export function createSqliteRepository(client: Database): OwnerRepository {
       return db.select().from(owners).where(eq(owners.email, email)).get();
     },
     async insertPetForVisibleOwner(pet) {
-      return db.transaction(
-        (tx) => {
-          const owner = tx
-            .select({ id: owners.id })
-            .from(owners)
-            .where(and(eq(owners.id, pet.ownerId), isNull(owners.removalSagaId)))
-            .get();
-          if (!owner) return false;
-          tx.insert(pets).values(pet).run();
-          return true;
-        },
-        { behavior: "immediate" },
-      );
+      try {
+        return db.transaction(
+          (tx) => {
+            const owner = tx
+              .select({ id: owners.id })
+              .from(owners)
+              .where(and(eq(owners.id, pet.ownerId), isNull(owners.removalSagaId)))
+              .get();
+            if (!owner) return "owner_gone";
+            tx.insert(pets).values(pet).run();
+            return "inserted";
+          },
+          { behavior: "immediate" },
+        );
+      } catch (error) {
+        // The only UNIQUE index besides the random primary key is (owner_id, request_id).
+        if (isSqliteUniqueViolation(error)) return "duplicate";
+        throw error;
+      }
+    },
+    async findPetByRequest(ownerId, requestId) {
+      return db
+        .select()
+        .from(pets)
+        .where(and(eq(pets.ownerId, ownerId), eq(pets.requestId, requestId)))
+        .get();
     },
     async listPets(ownerId) {
       return db

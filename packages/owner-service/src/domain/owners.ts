@@ -1,7 +1,14 @@
 import { conflict, invalid, notFound } from "@vetmesh/kit";
 import type { OwnerRepository } from "../db/repository.ts";
 import type { OwnerRecord, PetRecord } from "./records.ts";
-import { normaliseEmail, type OwnerRef, type PetInput, parseOwnerRef, validatePet } from "./validation.ts";
+import {
+  normaliseEmail,
+  type OwnerRef,
+  type PetInput,
+  parseOwnerRef,
+  parseRequestId,
+  validatePet,
+} from "./validation.ts";
 
 /** Injected so tests can pin ids and time. */
 export interface Clock {
@@ -41,13 +48,33 @@ export function createOwners(repo: OwnerRepository, clock: Clock = systemClock) 
       if (outcome === "duplicate") throw conflict("email already registered");
       return owner;
     },
-    async registerPet(rawRef: string, input: PetInput): Promise<PetRecord> {
+    /**
+     * Registers a pet. With a `requestId` the call is idempotent per owner: a
+     * repeat (a client that lost the first answer) returns the first pet.
+     */
+    async registerPet(rawRef: string, input: PetInput, rawRequestId?: string): Promise<PetRecord> {
       const pet = validatePet(input);
+      const requestId = parseRequestId(rawRequestId);
       const owner = await findVisible(rawRef);
-      const record: PetRecord = { id: clock.newId(), ownerId: owner.id, ...pet, createdAt: clock.now() };
+      if (requestId !== null) {
+        const earlier = await repo.findPetByRequest(owner.id, requestId);
+        if (earlier) return earlier;
+      }
+      const record: PetRecord = {
+        id: clock.newId(),
+        ownerId: owner.id,
+        ...pet,
+        createdAt: clock.now(),
+        requestId,
+      };
       // The insert re-checks visibility atomically: a removal may start between the two calls.
-      if (!(await repo.insertPetForVisibleOwner(record))) throw notFound("owner not found");
-      return record;
+      const outcome = await repo.insertPetForVisibleOwner(record);
+      if (outcome === "owner_gone") throw notFound("owner not found");
+      if (outcome === "inserted") return record;
+      // A concurrent repeat won the race: answer with its pet (gone only if the owner was erased since).
+      const winner = requestId === null ? undefined : await repo.findPetByRequest(owner.id, requestId);
+      if (!winner) throw notFound("owner not found");
+      return winner;
     },
     async listPets(rawRef: string): Promise<{ owner: OwnerRecord; pets: PetRecord[] }> {
       const owner = await findVisible(rawRef);

@@ -6,7 +6,10 @@ export interface OwnerRecord {
   removalSagaId: string | null;
 }
 
-/** A pet row as every adapter returns it. */
+/**
+ * A pet row as every adapter returns it. `requestId` is the client's
+ * idempotency key (null when the client sent none); it stays internal.
+ */
 export interface PetRecord {
   id: string;
   ownerId: string;
@@ -14,6 +17,7 @@ export interface PetRecord {
   race: string;
   name: string;
   createdAt: number;
+  requestId: string | null;
 }
 
 /**

@@ -58,3 +58,20 @@ export function validatePet(input: PetInput): PetInput {
   if (input.name.trim().length === 0) throw invalid("name", "name is required");
   return input;
 }
+
+/** The longest idempotency key accepted; also the request_id column's length. */
+export const MAX_REQUEST_ID_LENGTH = 128;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A client-chosen idempotency key: absent means "no key" (every call creates);
+ * present it must be 1..128 characters of [A-Za-z0-9._:-], so it is safe in a
+ * header, a log line and a varchar column alike.
+ */
+export function parseRequestId(raw: string | undefined, field = "request_id"): string | null {
+  if (raw === undefined) return null;
+  if (!REQUEST_ID.test(raw)) {
+    throw invalid(field, `${field} must be 1..${MAX_REQUEST_ID_LENGTH} characters of A-Z a-z 0-9 . _ : -`);
+  }
+  return raw;
+}

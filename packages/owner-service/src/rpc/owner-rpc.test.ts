@@ -145,6 +145,88 @@ describe("pets", () => {
   });
 });
 
+describe("RegisterPet with a request_id (idempotency key)", () => {
+  let ownerId = "";
+  const email = "idempotent-owner@example.org";
+  const base = { ownerRef: email, type: "Dog", race: "Pug", name: "Rex" };
+  beforeAll(async () => {
+    ownerId = (await owners.registerOwner({ email })).owner?.id ?? "";
+  });
+
+  test("a repeat with the same key returns the first pet (same id and created_at), stored once", async () => {
+    const first = await owners.registerPet({ ...base, requestId: "repeat-1" });
+    // By id this time, and with another body: the key alone decides; the first result wins.
+    const again = await owners.registerPet({
+      ...base,
+      ownerRef: ownerId,
+      name: "Rex II",
+      requestId: "repeat-1",
+    });
+    expect(again).toEqual(first);
+    expect(first.pet?.name).toBe("Rex");
+    const other = await owners.registerPet({ ...base, requestId: "repeat-2" });
+    expect(other.pet?.id).not.toBe(first.pet?.id);
+    const listed = await owners.listPets({ ownerRef: ownerId });
+    // Sorted: both may share a created_at millisecond, and then the listing orders by random id.
+    expect(listed.pets.map((p) => p.id).sort()).toEqual([first.pet?.id ?? "", other.pet?.id ?? ""].sort());
+  });
+  test("the same key for another owner creates that owner's pet", async () => {
+    const mine = await owners.registerPet({ ...base, requestId: "shared-key" });
+    await owners.registerOwner({ email: "idempotent-other@example.org" });
+    const theirs = await owners.registerPet({
+      ...base,
+      ownerRef: "idempotent-other@example.org",
+      requestId: "shared-key",
+    });
+    expect(theirs.pet?.id).not.toBe(mine.pet?.id);
+    expect((await owners.listPets({ ownerRef: "idempotent-other@example.org" })).pets).toEqual(
+      theirs.pet ? [theirs.pet] : [],
+    );
+  });
+  test("without a key every call creates a pet", async () => {
+    const before = (await owners.listPets({ ownerRef: ownerId })).pets.length;
+    await owners.registerPet({ ...base, name: "No key" });
+    await owners.registerPet({ ...base, name: "No key" });
+    expect((await owners.listPets({ ownerRef: ownerId })).pets.length).toBe(before + 2);
+  });
+  test("20 concurrent calls with one key: all answer the same pet, one row stored", async () => {
+    await owners.registerOwner({ email: "idempotent-race@example.org" });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        owners.registerPet({ ...base, ownerRef: "idempotent-race@example.org", requestId: "race" }),
+      ),
+    );
+    const ids = new Set(results.map((r) => r.pet?.id));
+    expect(ids.size).toBe(1);
+    const listed = await owners.listPets({ ownerRef: "idempotent-race@example.org" });
+    expect(listed.pets.map((p) => p.id)).toEqual([...ids].map(String));
+  });
+  test("a malformed key is InvalidArgument on field request_id, and nothing is stored", async () => {
+    const before = (await owners.listPets({ ownerRef: ownerId })).pets.length;
+    for (const requestId of ["", "has space", "ünïcode", "a/b", "x".repeat(129), "line\nbreak"]) {
+      expect(await failure(owners.registerPet({ ...base, requestId }))).toEqual({
+        code: "InvalidArgument",
+        field: "request_id",
+      });
+    }
+    expect((await owners.registerPet({ ...base, requestId: `A-z_0.9:${"k".repeat(120)}` })).pet?.name).toBe(
+      "Rex",
+    );
+    expect((await owners.listPets({ ownerRef: ownerId })).pets.length).toBe(before + 1);
+  });
+  test("a key of a pet whose owner is gone does not resurrect it: NotFound", async () => {
+    await owners.registerOwner({ email: "idempotent-gone@example.org" });
+    await owners.registerPet({ ...base, ownerRef: "idempotent-gone@example.org", requestId: "gone" });
+    const removal = await owners.removeOwnerData({ ownerRef: "idempotent-gone@example.org" });
+    expect(removal.state).toBe(RemovalState.COMPLETED);
+    expect(
+      await failure(
+        owners.registerPet({ ...base, ownerRef: "idempotent-gone@example.org", requestId: "gone" }),
+      ),
+    ).toEqual({ code: "NotFound" });
+  });
+});
+
 describe("OwnerInternalService", () => {
   test("GetPet returns the pet with its owner's id and email; GetOwner by id or email", async () => {
     const { owner } = await owners.registerOwner({ email: "internal@example.org" });

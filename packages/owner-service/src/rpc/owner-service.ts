@@ -27,7 +27,11 @@ export function registerOwnerService(
       return { owner: ownerMessage(await owners.registerOwner(req.email)) };
     },
     async registerPet(req) {
-      const pet = await owners.registerPet(req.ownerRef, { type: req.type, race: req.race, name: req.name });
+      const pet = await owners.registerPet(
+        req.ownerRef,
+        { type: req.type, race: req.race, name: req.name },
+        req.requestId,
+      );
       return { pet: petMessage(pet) };
     },
     async listPets(req) {
