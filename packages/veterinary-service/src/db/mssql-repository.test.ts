@@ -10,6 +10,7 @@ import {
   overlapWhere,
   recordsPageQuery,
   renderMssql,
+  vaccinationRequestWhere,
 } from "./mssql-repository.ts";
 import { erasedPetLockQuery, erasedPetQuery, insertTombstonesQuery } from "./mssql-tombstones.ts";
 import type { VeterinaryRepository } from "./repository.ts";
@@ -55,6 +56,20 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
         "([vaccinations].[vaccine_key] = @par2) and (([vaccinations].[superseded_by] is null)))",
       params: ["v2", "p1", "rabies"],
     });
+  });
+
+  test("a repeated request_id is found under UPDLOCK, HOLDLOCK on the filtered unique index's key", () => {
+    expect(renderMssql(lockedIdsQuery(vaccinations, vaccinationRequestWhere("p1", "req-1")))).toEqual({
+      sql:
+        "select top(1) [id] from [vaccinations] with (updlock, holdlock) where (([vaccinations].[pet_id] = @par0) and " +
+        "(([vaccinations].[request_id] is not null)) and ([vaccinations].[request_id] = @par1))",
+      params: ["p1", "req-1"],
+    });
+    expect(db.select().from(vaccinations).where(vaccinationRequestWhere("p1", "req-1")).toSQL().sql).toBe(
+      "select [id], [pet_id], [vaccine], [vaccine_key], [administered_at], [next_due_at], [batch], [notes], " +
+        "[superseded_by], [recorded_at], [request_id] from [vaccinations] where (([vaccinations].[pet_id] = @par0) and " +
+        "(([vaccinations].[request_id] is not null)) and ([vaccinations].[request_id] = @par1))",
+    );
   });
 
   test("a reminder claim only takes a pending row whose lease is free or expired", () => {

@@ -1,4 +1,4 @@
-import { applyMssqlMigrations } from "@vetmesh/kit/db";
+import { applyMssqlMigrations, isMssqlUniqueViolation } from "@vetmesh/kit/db";
 import {
   and,
   asc,
@@ -62,6 +62,18 @@ export function currentVaccinationWhere(petId: string, key: string): SQL | undef
     eq(vaccinations.petId, petId),
     eq(vaccinations.vaccineKey, key),
     isNull(vaccinations.supersededBy),
+  );
+}
+
+/**
+ * The pet's vaccination recorded under a client's idempotency key; the
+ * explicit IS NOT NULL lets SQL Server match the filtered unique index.
+ */
+export function vaccinationRequestWhere(petId: string, requestId: string): SQL | undefined {
+  return and(
+    eq(vaccinations.petId, petId),
+    isNotNull(vaccinations.requestId),
+    eq(vaccinations.requestId, requestId),
   );
 }
 
@@ -201,36 +213,50 @@ export async function createMssqlRepository(options: {
       return recordsPageQuery(db, petId, limit, after);
     },
     async recordVaccination(row, planned = []) {
-      return db.transaction(async (tx) => {
-        await refuseErased(tx, row.petId);
-        const v = vaccinations;
-        await lockedIds(tx, v, and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey)));
-        const [newest] = await tx
-          .select()
-          .top(1)
-          .from(v)
-          .where(currentVaccinationWhere(row.petId, row.vaccineKey))
-          .orderBy(desc(v.administeredAt), desc(v.recordedAt));
-        const stored: VaccinationRow =
-          newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
-        if (!stored.supersededBy) {
+      const v = vaccinations;
+      try {
+        return await db.transaction(async (tx) => {
+          await refuseErased(tx, row.petId);
+          if (row.requestId !== null) {
+            // UPDLOCK, HOLDLOCK on the (pet_id, request_id) key: a concurrent repeat waits, then sees the first row.
+            const [id] = await lockedIds(tx, v, vaccinationRequestWhere(row.petId, row.requestId));
+            const [first] = id ? await tx.select().from(v).where(eq(v.id, id)) : [];
+            if (first) return first;
+          }
+          await lockedIds(tx, v, and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey)));
+          const [newest] = await tx
+            .select()
+            .top(1)
+            .from(v)
+            .where(currentVaccinationWhere(row.petId, row.vaccineKey))
+            .orderBy(desc(v.administeredAt), desc(v.recordedAt));
+          const stored: VaccinationRow =
+            newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
+          if (!stored.supersededBy) {
+            await tx
+              .update(v)
+              .set({ supersededBy: row.id })
+              .where(currentVaccinationWhere(row.petId, row.vaccineKey));
+          }
+          await tx.insert(v).values(stored);
+          if (!stored.supersededBy && planned.length > 0) await tx.insert(reminders).values([...planned]);
+          const superseded = tx
+            .select({ id: v.id })
+            .from(v)
+            .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
           await tx
-            .update(v)
-            .set({ supersededBy: row.id })
-            .where(currentVaccinationWhere(row.petId, row.vaccineKey));
-        }
-        await tx.insert(v).values(stored);
-        if (!stored.supersededBy && planned.length > 0) await tx.insert(reminders).values([...planned]);
-        const superseded = tx
-          .select({ id: v.id })
-          .from(v)
-          .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
-        await tx
-          .update(reminders)
-          .set({ status: "cancelled", lastError: "superseded" })
-          .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)));
-        return stored;
-      });
+            .update(reminders)
+            .set({ status: "cancelled", lastError: "superseded" })
+            .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)));
+          return stored;
+        });
+      } catch (error) {
+        // A repeat that slipped past the lock (e.g. the filtered index not used): answer the winner.
+        if (row.requestId === null || !isMssqlUniqueViolation(error)) throw error;
+        const [winner] = await db.select().from(v).where(vaccinationRequestWhere(row.petId, row.requestId));
+        if (winner) return winner;
+        throw error;
+      }
     },
     async listVaccinations(petId) {
       const v = vaccinations;
@@ -238,7 +264,7 @@ export async function createMssqlRepository(options: {
         .select()
         .from(v)
         .where(eq(v.petId, petId))
-        .orderBy(desc(v.administeredAt), desc(v.recordedAt));
+        .orderBy(desc(v.administeredAt), desc(v.recordedAt), asc(v.id)); // id: ties in a stable order
     },
     async erasePets(petIds, tombstone) {
       return db.transaction(async (tx) => {

@@ -38,6 +38,7 @@ export function vaccinationRow(overrides: Partial<VaccinationRow> = {}): Vaccina
     notes: null,
     supersededBy: null,
     recordedAt: T0,
+    requestId: null,
     ...overrides,
   };
 }
@@ -188,6 +189,45 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
         ["v-dhpp", null],
         ["v-old", "v-new"],
         ["v-back", "v-new"],
+      ]);
+    });
+
+    test("request_id: a repeat returns the first vaccination and writes nothing (row, reminders, supersession)", async () => {
+      const first = vaccinationRow({ id: "v-first", requestId: "key-1" });
+      expect(await record(first)).toEqual(first);
+      const reminders = await repo.listPendingReminders("pet-1");
+      expect(reminders.map((r) => r.vaccinationId)).toEqual(["v-first", "v-first", "v-first"]);
+      // Another id and a newer date under the same key: still the first, which must not become superseded.
+      const repeat = vaccinationRow({ id: "v-repeat", administeredAt: T0 + 1000, requestId: "key-1" });
+      expect(await record(repeat)).toEqual(first);
+      expect(await repo.listVaccinations("pet-1")).toEqual([first]);
+      expect(await repo.listPendingReminders("pet-1")).toEqual(reminders);
+      // The same key on another pet is another request; rows without a key never collide.
+      const otherPet = vaccinationRow({ id: "v-other-pet", petId: "pet-2", requestId: "key-1" });
+      expect(await record(otherPet)).toEqual(otherPet);
+      await record(vaccinationRow({ id: "v-nokey-1", vaccine: "DHPP", vaccineKey: "dhpp" }));
+      await record(
+        vaccinationRow({ id: "v-nokey-2", vaccine: "DHPP", vaccineKey: "dhpp", administeredAt: T0 + 5 }),
+      );
+      expect((await repo.listVaccinations("pet-1")).map((v) => [v.id, v.requestId]).sort()).toEqual([
+        ["v-first", "key-1"],
+        ["v-nokey-1", null],
+        ["v-nokey-2", null],
+      ]);
+    });
+
+    test("request_id: concurrent repeats of one key store one vaccination and one set of reminders", async () => {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          record(vaccinationRow({ id: `v-race-${n}`, petId: "pet-race", requestId: "race-key" })),
+        ),
+      );
+      expect(new Set(results.map((v) => v.id)).size).toBe(1);
+      expect((await repo.listVaccinations("pet-race")).map((v) => v.id)).toEqual([results[0]?.id ?? ""]);
+      expect((await repo.listPendingReminders("pet-race")).map((r) => r.stage)).toEqual([
+        "upcoming",
+        "due",
+        "overdue",
       ]);
     });
 

@@ -34,7 +34,10 @@ export interface RecordRow {
   endedBy: string | null;
 }
 
-/** A vaccination row; `supersededBy` is the id of the newer one of the same vaccine. */
+/**
+ * A vaccination row; `supersededBy` is the id of the newer one of the same
+ * vaccine; `requestId` the client's idempotency key (null without one).
+ */
 export interface VaccinationRow {
   id: string;
   petId: string;
@@ -46,6 +49,7 @@ export interface VaccinationRow {
   notes: string | null;
   supersededBy: string | null;
   recordedAt: number;
+  requestId: string | null;
 }
 
 /** The reminder stages, in the order they fall due. */
@@ -145,6 +149,9 @@ export interface VeterinaryRepository {
    * In the same transaction: inserts `reminders` for the new row unless it is
    * superseded at once, and cancels pending reminders of the rows it supersedes.
    * Throws petErased (NotFound), writing nothing, when the pet is tombstoned.
+   * Idempotent per (petId, requestId): when the pet already has a vaccination
+   * with the row's non-null requestId, returns that one and writes nothing
+   * (no second row, no reminders, no supersession), also under concurrency.
    */
   recordVaccination(row: VaccinationRow, reminders?: readonly ReminderRow[]): Promise<VaccinationRow>;
   /** A pet's vaccinations, newest administered first. */

@@ -1,4 +1,5 @@
-import { bigint, index, int, mssqlTable, nvarchar, uniqueIndex } from "drizzle-orm/mssql-core";
+import { sql } from "drizzle-orm";
+import { bigint, index, int, mssqlTable, nvarchar, uniqueIndex, varchar } from "drizzle-orm/mssql-core";
 
 /**
  * SQL Server schema of the veterinary service, column for column the same as
@@ -38,7 +39,11 @@ export const consultationRecords = mssqlTable(
   ],
 );
 
-/** Vaccinations; see schema-sqlite.ts for the meaning of superseded_by. */
+/**
+ * Vaccinations; see schema-sqlite.ts for the meaning of superseded_by and
+ * request_id. SQL Server lets a UNIQUE index hold one NULL only, so the
+ * idempotency key's index is filtered to rows that have a key.
+ */
 export const vaccinations = mssqlTable(
   "vaccinations",
   {
@@ -52,8 +57,14 @@ export const vaccinations = mssqlTable(
     notes: nvarchar("notes", { length: 2000 }),
     supersededBy: nvarchar("superseded_by", { length: 64 }),
     recordedAt: bigint("recorded_at", { mode: "number" }).notNull(),
+    requestId: varchar("request_id", { length: 128 }),
   },
-  (t) => [index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt)],
+  (t) => [
+    index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt),
+    uniqueIndex("vaccinations_pet_request_uq")
+      .on(t.petId, t.requestId)
+      .where(sql`${t.requestId} is not null`),
+  ],
 );
 
 /** Reminder stages of vaccinations; see schema-sqlite.ts. */

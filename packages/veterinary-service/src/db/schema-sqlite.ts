@@ -43,7 +43,9 @@ export const consultationRecords = sqliteTable(
 /**
  * Vaccinations. `superseded_by` is set when a newer vaccination of the same
  * vaccine (by `vaccine_key`) is recorded for the pet; reminders key off `id`
- * and `next_due_at` and live in their own table.
+ * and `next_due_at` and live in their own table. `request_id` is the client's
+ * idempotency key, unique per pet (NULLs, i.e. calls without a key, are
+ * distinct in a SQLite UNIQUE index): a repeat finds the first vaccination.
  */
 export const vaccinations = sqliteTable(
   "vaccinations",
@@ -58,8 +60,12 @@ export const vaccinations = sqliteTable(
     notes: text("notes"),
     supersededBy: text("superseded_by"),
     recordedAt: integer("recorded_at").notNull(),
+    requestId: text("request_id"),
   },
-  (t) => [index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt)],
+  (t) => [
+    index("vaccinations_pet_vaccine_idx").on(t.petId, t.vaccineKey, t.administeredAt),
+    uniqueIndex("vaccinations_pet_request_uq").on(t.petId, t.requestId),
+  ],
 );
 
 /**

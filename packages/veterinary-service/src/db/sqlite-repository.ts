@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import { applySqliteMigrations, openSqliteFile } from "@vetmesh/kit/db";
+import { applySqliteMigrations, isSqliteUniqueViolation, openSqliteFile } from "@vetmesh/kit/db";
 import {
   and,
   asc,
@@ -167,39 +167,57 @@ export function createSqliteRepository(options: {
       return db.select().from(r).where(where).orderBy(desc(r.recordedAt), desc(r.id)).limit(limit).all();
     },
     async recordVaccination(row, planned = []) {
-      return db.transaction((tx) => {
-        refuseErased(tx, row.petId);
-        const v = vaccinations;
-        const newest = tx
-          .select()
-          .from(v)
-          .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
-          .orderBy(desc(v.administeredAt), desc(v.recordedAt))
-          .limit(1)
-          .get();
-        const stored: VaccinationRow =
-          newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
-        if (!stored.supersededBy) {
-          tx.update(v)
-            .set({ supersededBy: row.id })
+      const v = vaccinations;
+      /** The pet's vaccination recorded with this row's request_id, if any. */
+      const earlier = (tx: Pick<Tx, "select">) =>
+        row.requestId === null
+          ? undefined
+          : tx
+              .select()
+              .from(v)
+              .where(and(eq(v.petId, row.petId), eq(v.requestId, row.requestId)))
+              .get();
+      try {
+        return db.transaction((tx) => {
+          refuseErased(tx, row.petId);
+          const first = earlier(tx);
+          if (first) return first;
+          const newest = tx
+            .select()
+            .from(v)
             .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
+            .orderBy(desc(v.administeredAt), desc(v.recordedAt))
+            .limit(1)
+            .get();
+          const stored: VaccinationRow =
+            newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
+          if (!stored.supersededBy) {
+            tx.update(v)
+              .set({ supersededBy: row.id })
+              .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
+              .run();
+          }
+          tx.insert(v).values(stored).run();
+          if (!stored.supersededBy && planned.length > 0)
+            tx.insert(reminders)
+              .values([...planned])
+              .run();
+          const superseded = tx
+            .select({ id: v.id })
+            .from(v)
+            .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
+          tx.update(reminders)
+            .set({ status: "cancelled", lastError: "superseded" })
+            .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)))
             .run();
-        }
-        tx.insert(v).values(stored).run();
-        if (!stored.supersededBy && planned.length > 0)
-          tx.insert(reminders)
-            .values([...planned])
-            .run();
-        const superseded = tx
-          .select({ id: v.id })
-          .from(v)
-          .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
-        tx.update(reminders)
-          .set({ status: "cancelled", lastError: "superseded" })
-          .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)))
-          .run();
-        return stored;
-      }, immediate);
+          return stored;
+        }, immediate);
+      } catch (error) {
+        // BEGIN IMMEDIATE serialises writers, so this is only a safety net: a lost race answers the winner.
+        const winner = isSqliteUniqueViolation(error) ? earlier(db) : undefined;
+        if (winner) return winner;
+        throw error;
+      }
     },
     async listVaccinations(petId) {
       const v = vaccinations;
@@ -207,7 +225,7 @@ export function createSqliteRepository(options: {
         .select()
         .from(v)
         .where(eq(v.petId, petId))
-        .orderBy(desc(v.administeredAt), desc(v.recordedAt))
+        .orderBy(desc(v.administeredAt), desc(v.recordedAt), asc(v.id)) // id: ties in a stable order
         .all();
     },
     async erasePets(petIds, tombstone) {

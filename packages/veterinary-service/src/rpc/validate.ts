@@ -14,3 +14,18 @@ export function optionalText(field: string, value: string | undefined, max = 200
   if (value.length > max) throw invalid(field, `${field} must be at most ${max} characters`);
   return value.trim();
 }
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A client-chosen idempotency key: absent is null (every call creates);
+ * present it must be 1..128 characters of [A-Za-z0-9._:-] (safe in a header,
+ * a log line and the varchar(128) column alike). Not trimmed: it is compared exactly.
+ */
+export function optionalRequestId(field: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!REQUEST_ID.test(value)) {
+    throw invalid(field, `${field} must be 1..128 characters of A-Z a-z 0-9 . _ : -`);
+  }
+  return value;
+}

@@ -9,7 +9,7 @@ import { planReminders, type StageOffset } from "../domain/reminder-stages.ts";
 import { type VaccineIntervals, vaccineKey } from "../domain/vaccine-intervals.ts";
 import { toAppointment, toRecord, toReminder, toVaccination } from "./mapping.ts";
 import type { PetLookup } from "./owner-lookup.ts";
-import { optionalText, requiredText } from "./validate.ts";
+import { optionalRequestId, optionalText, requiredText } from "./validate.ts";
 
 /** What the public veterinary RPCs depend on, all injected. */
 export interface VeterinaryDeps {
@@ -140,6 +140,7 @@ export function createVeterinaryService(
         nextDueAt = administeredAt + intervalDays * DAY_MS;
       const batch = optionalText("batch", req.batch, 200);
       const notes = optionalText("notes", req.notes, 2000);
+      const requestId = optionalRequestId("request_id", req.requestId);
       await knownPet(petId);
       const row = {
         id: deps.newId(),
@@ -152,7 +153,9 @@ export function createVeterinaryService(
         notes,
         supersededBy: null,
         recordedAt: now(),
+        requestId,
       };
+      // A repeated request_id gets the first vaccination back; the planned reminders are then not written.
       const stored = await deps.repository.recordVaccination(
         row,
         planReminders(row, deps.reminderOffsets, row.recordedAt),
