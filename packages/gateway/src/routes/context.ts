@@ -44,4 +44,5 @@ export const REST_FIELD_NAMES: Record<string, string> = {
   next_due_at: "nextDueAt",
   page_size: "pageSize",
   page_token: "pageToken",
+  request_id: "Idempotency-Key",
 };

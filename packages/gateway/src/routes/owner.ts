@@ -1,6 +1,7 @@
 import { RemovalState } from "@vetmesh/contracts/owner/v1/owner";
 import type { Hono } from "hono";
 import { z } from "zod";
+import { idempotencyKey } from "../http/idempotency-key.ts";
 import { readJson } from "../http/validate.ts";
 import { normaliseRef, type OwnerPets } from "../resilience/pets-cache.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
@@ -16,7 +17,8 @@ const registerPetBody = z.object({
 /**
  * The owner routes of API.md. The routing key is the owner's email (or id, as
  * given), so one owner's calls land on one instance. The pets list is cached;
- * register-pet and remove-data invalidate it by email and by id.
+ * register-pet and remove-data invalidate it by email and by id. An
+ * `Idempotency-Key` header on register-pet makes a repeat return the first pet.
  */
 export function registerOwnerRoutes(app: Hono, deps: RouteDeps): void {
   const { upstreams, cache, config } = deps;
@@ -35,6 +37,7 @@ export function registerOwnerRoutes(app: Hono, deps: RouteDeps): void {
 
   app.post("/api/owner/register-pet", deps.route("/api/owner/register-pet", "write"), async (c) => {
     const body = await readJson(c, registerPetBody);
+    const requestId = idempotencyKey(c);
     const routingKey = normaliseRef(body.email);
     try {
       const res = await upstreams.guard(
@@ -42,7 +45,7 @@ export function registerOwnerRoutes(app: Hono, deps: RouteDeps): void {
         { timeoutMs, routingKey, signal: clientSignal(c) },
         (options) =>
           upstreams.owner.registerPet(
-            { ownerRef: body.email, type: body.type, race: body.race, name: body.name },
+            { ownerRef: body.email, type: body.type, race: body.race, name: body.name, requestId },
             options,
           ),
       );

@@ -7,6 +7,7 @@ import type {
 import { AppointmentStatus, DueState, ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { idempotencyKey } from "../http/idempotency-key.ts";
 import { check, readJson } from "../http/validate.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 
@@ -182,6 +183,8 @@ export function registerVeterinaryRoutes(app: Hono, deps: RouteDeps): void {
 
   app.post("/api/veterinary/vaccinations", deps.route("/api/veterinary/vaccinations", "write"), async (c) => {
     const body = await readJson(c, vaccinationBody);
+    // A repeat with the same Idempotency-Key answers the first vaccination's id.
+    const requestId = idempotencyKey(c);
     const res = await vet(c, body.petId, (options) =>
       upstreams.veterinary.recordVaccination(
         {
@@ -191,6 +194,7 @@ export function registerVeterinaryRoutes(app: Hono, deps: RouteDeps): void {
           nextDueAt: body.nextDueAt,
           batch: body.batch,
           notes: body.notes,
+          requestId,
         },
         options,
       ),
