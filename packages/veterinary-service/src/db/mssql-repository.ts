@@ -1,4 +1,5 @@
-import { applyMssqlMigrations, isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import {
   and,
   asc,
