@@ -17,7 +17,8 @@ export interface Clock {
 }
 
 /** Real ids and time. */
-export const systemClock: Clock = { now: () => Date.now(), newId: () => crypto.randomUUID() };
+/** Ids are UUIDv7: time-ordered (monotonic within a process), so pets registered in the same millisecond still list in registration order, and SQL Server indexes grow at the end. */
+export const systemClock: Clock = { now: () => Date.now(), newId: () => Bun.randomUUIDv7() };
 
 /**
  * Owner and pet use cases, written once against {@link OwnerRepository}. An

@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Ids are UUIDv7 (time-ordered); the version nibble is 7 and the variant 10xx.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The Connect code and field of a rejected call. */
 async function failure(call: Promise<unknown>): Promise<{ code: string; field?: string }> {
