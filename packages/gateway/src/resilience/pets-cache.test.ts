@@ -3,6 +3,7 @@ import { createRouterTransport, type Transport } from "@connectrpc/connect";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { createRedis } from "../redis.ts";
 import { createGatewayHarness, json } from "../testing/harness.ts";
+import { createPetsCache, type OwnerPets } from "./pets-cache.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test:gateway:${crypto.randomUUID()}:`;
@@ -80,6 +81,33 @@ describe("pets cache (real Redis)", () => {
     expect(calls).toBe(1);
     expect((await h.app.request("/api/owner/sf@asd.com/pets")).headers.get("x-cache")).toBe("hit");
     expect(calls).toBe(1);
+  });
+
+  test("a load that raced an invalidation does not store its stale list", async () => {
+    if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+    const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+    const cache = createPetsCache({ redis, keyPrefix: `${prefix}race:`, ttlMs: 60_000, logger: silent });
+    const owner = (name: string): OwnerPets => ({
+      ownerId: "race-owner",
+      ownerEmail: "race@asd.com",
+      pets: [{ Id: "p", Type: "Dog", Race: "x", Name: name }],
+    });
+    const loaded = await cache.get("race-owner", async () => owner("first"));
+    expect(loaded.hit).toBe(false);
+    expect((await cache.get("race@asd.com", async () => owner("unused"))).value.pets[0]?.Name).toBe("first");
+    // By id, and by email while the alias is known (invalidating by id keeps it).
+    for (const ref of ["race-owner", "race@asd.com"]) {
+      await cache.invalidate(["race-owner"]);
+      const raced = await cache.get(ref, async () => {
+        await cache.invalidate(["race-owner"]);
+        return owner("stale");
+      });
+      expect(raced).toEqual({ value: owner("stale"), hit: false });
+      const next = await cache.get(ref, async () => owner("fresh"));
+      expect(next).toEqual({ value: owner("fresh"), hit: false });
+      const again = await cache.get(ref, async () => owner("unused"));
+      expect(again).toEqual({ value: owner("fresh"), hit: true });
+    }
   });
 
   test("Redis unreachable: cache and limiter fall back, never a 5xx", async () => {

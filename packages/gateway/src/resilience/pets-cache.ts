@@ -30,13 +30,41 @@ export function normaliseRef(ref: string): string {
   return trimmed.includes("@") ? trimmed.toLowerCase() : trimmed;
 }
 
-// Stores only if no invalidation happened since the load started (the version is unchanged).
+// One round trip per read: resolve the alias (email refs), then the data and the version of that id.
+// Returns nil when an email has no alias (nothing cached; the version is taken at store time).
+const READ = `
+local id = ARGV[1]
+if KEYS[1] ~= '' then
+  id = redis.call('GET', KEYS[1])
+  if not id then return nil end
+end
+local data = redis.call('GET', ARGV[2] .. 'pets:id:' .. id) or ''
+local ver = redis.call('GET', ARGV[2] .. 'pets:ver:' .. id) or '0'
+return {id, data, ver}`;
+
+// Stores only if no invalidation happened since the load started (the version is unchanged). An empty
+// expected version (the load started without knowing the id) stores under the current one. The stored
+// text is exactly JSON.stringify({ ver, value }).
 const STORE_IF_CURRENT = `
 local current = redis.call('GET', KEYS[1]) or '0'
-if current ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+if ARGV[1] ~= '' and current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], '{"ver":' .. cjson.encode(current) .. ',"value":' .. ARGV[2] .. '}', 'PX', ARGV[4])
 if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
 return 1`;
+
+type Scripted = Redis & {
+  vetmeshPetsRead(alias: string, id: string, prefix: string): Promise<[string, string, string] | null>;
+  vetmeshPetsStore(...args: string[]): Promise<number>;
+};
+
+/** Registers the scripts once per client: ioredis then sends EVALSHA (the script body only on NOSCRIPT). */
+function scripted(client: Redis): Scripted {
+  if (!("vetmeshPetsRead" in client)) {
+    client.defineCommand("vetmeshPetsRead", { numberOfKeys: 1, lua: READ });
+    client.defineCommand("vetmeshPetsStore", { numberOfKeys: 3, lua: STORE_IF_CURRENT });
+  }
+  return client as Scripted;
+}
 
 const VERSION_TTL_MS = 86_400_000;
 
@@ -45,6 +73,8 @@ const VERSION_TTL_MS = 86_400_000;
  * an alias `pets:alias:<email>` → id, and a version counter per id that every
  * invalidation bumps. A load that started before an invalidation cannot store
  * its (stale) result: the store is a Lua check-and-set on the version.
+ * A read is one script (alias → data + version) and a store another, so a
+ * miss costs two Redis round trips and a hit one (bench/README.md).
  * Concurrent misses for one ref share one upstream call inside a replica.
  */
 export function createPetsCache(options: {
@@ -74,35 +104,32 @@ export function createPetsCache(options: {
     ref.includes("@") ? ((await soft("alias", (client) => client.get(aliasKey(ref)))) ?? undefined) : ref;
 
   const lookup = async (ref: string, load: () => Promise<OwnerPets>) => {
-    const id = await resolveId(ref);
-    let version: string | undefined;
-    if (id) {
-      const found = await soft("read", (client) => client.mget(dataKey(id), versionKey(id)));
-      if (found) {
-        const [data, ver] = found;
-        version = ver ?? "0";
-        if (data) {
-          const parsed = JSON.parse(data) as { ver: string; value: OwnerPets };
-          if (parsed.ver === version) {
-            options.onResult?.(true);
-            return { value: parsed.value, hit: true };
-          }
+    const byEmail = ref.includes("@");
+    const found = await soft("read", (client) =>
+      scripted(client).vetmeshPetsRead(byEmail ? aliasKey(ref) : "", byEmail ? "" : ref, keyPrefix),
+    );
+    // The version the load is checked against; "" = unknown (Redis failed, or no alias yet).
+    let version = "";
+    if (found) {
+      const [, data, ver] = found;
+      version = ver;
+      if (data) {
+        const parsed = JSON.parse(data) as { ver: string; value: OwnerPets };
+        if (parsed.ver === version) {
+          options.onResult?.(true);
+          return { value: parsed.value, hit: true };
         }
       }
     }
     options.onResult?.(false);
     const value = await load();
-    version ??= (await soft("version", (client) => client.get(versionKey(value.ownerId)))) ?? "0";
-    const stored = JSON.stringify({ ver: version, value });
     await soft("store", (client) =>
-      client.eval(
-        STORE_IF_CURRENT,
-        3,
+      scripted(client).vetmeshPetsStore(
         versionKey(value.ownerId),
         dataKey(value.ownerId),
         aliasKey(normaliseRef(value.ownerEmail)),
-        version ?? "0",
-        stored,
+        version,
+        JSON.stringify(value),
         value.ownerEmail ? "1" : "",
         String(options.ttlMs),
         value.ownerId,
