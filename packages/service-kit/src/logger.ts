@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { currentRequestId } from "./request-context.ts";
 
 /** Log levels in increasing severity; "silent" turns logging off (tests). */
@@ -20,7 +21,37 @@ export interface Logger {
 /** Where lines go; stdout by default, a buffer in tests. */
 export type LogSink = (line: string) => void;
 
-const stdoutSink: LogSink = (line) => process.stdout.write(line);
+/**
+ * stdout, batched per event-loop turn: a write to a pipe is a syscall that
+ * costs about as much as the request it logs (bench/README.md), so the lines
+ * of one turn go out in one write, at the next setImmediate. On exit whatever
+ * is pending is written synchronously, so no line is lost on a normal exit.
+ */
+function createStdoutSink(): LogSink {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.length === 1 ? pending[0]! : pending.join("");
+    pending = [];
+    process.stdout.write(text);
+  };
+  process.once("exit", () => {
+    if (pending.length > 0) writeSync(1, pending.join(""));
+    pending = [];
+  });
+  return (line) => {
+    pending.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
+// One per process, shared by every logger, so lines keep their order.
+let stdoutSink: LogSink | undefined;
 
 function serialiseError(value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
@@ -30,7 +61,8 @@ function serialiseError(value: unknown): unknown {
 /** Creates the process logger. One summary line per request/RPC is written by the kit's interceptors. */
 export function createLogger(options: { level?: LogLevel; base?: LogFields; sink?: LogSink }): Logger {
   const threshold = rank[options.level ?? "info"];
-  const sink = options.sink ?? stdoutSink;
+  if (!options.sink && !stdoutSink) stdoutSink = createStdoutSink();
+  const sink = options.sink ?? (stdoutSink as LogSink);
   const make = (base: LogFields): Logger => {
     const write = (level: Exclude<LogLevel, "silent">, msg: string, fields?: LogFields) => {
       if (rank[level] < threshold) return;
