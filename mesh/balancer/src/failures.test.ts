@@ -1,21 +1,31 @@
 import { describe, expect, test } from "bun:test";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { isConnectFailure, isConnectionLost, isIdempotent, isInstanceFailure } from "./failures.ts";
+import {
+  isConnectFailure,
+  isConnectionLost,
+  isIdempotent,
+  isInstanceFailure,
+  isRefusedStream,
+} from "./failures.ts";
 
 const withCause = (code: string) =>
   new ConnectError("boom", Code.Unavailable, undefined, undefined, Object.assign(new Error(code), { code }));
 
 describe("failure classification", () => {
-  test("refused, unroutable and GOAWAY sessions are connect failures (nothing sent); a reset is not", () => {
+  test("refused, unroutable and GOAWAY sessions are connect failures (nothing sent); a refused stream is retryable but no connect failure; a reset is neither", () => {
     expect(isConnectFailure(withCause("ECONNREFUSED"))).toBe(true);
+    const refused = new ConnectError(
+      "http/2 stream closed with error code REFUSED_STREAM (0x7)",
+      Code.Unavailable,
+    );
+    expect(isConnectFailure(refused)).toBe(false);
+    expect(isRefusedStream(refused)).toBe(true);
     expect(
-      isConnectFailure(
-        new ConnectError("http/2 stream closed with error code REFUSED_STREAM (0x7)", Code.Unavailable),
-      ),
+      isRefusedStream(new ConnectError("wrapped", Code.Unavailable, undefined, undefined, refused)),
     ).toBe(true);
     expect(
-      isConnectFailure(
+      isRefusedStream(
         new ConnectError("http/2 stream closed with error code INTERNAL_ERROR (0x2)", Code.Internal),
       ),
     ).toBe(false);

@@ -1,7 +1,7 @@
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 
-/** Errors raised before a request was processed: refused, unroutable, a session that already got GOAWAY, or a stream the server refused. */
+/** Errors raised before a request left this process: refused, unroutable, or a session that already got GOAWAY. */
 const connectCodes = new Set([
   "ECONNREFUSED",
   "EHOSTUNREACH",
@@ -33,11 +33,20 @@ export function isConnectFailure(error: unknown): boolean {
     const code = (link as { code?: unknown }).code;
     if (typeof code === "string" && connectCodes.has(code)) return true;
     const message = (link as { message?: unknown }).message;
-    // REFUSED_STREAM: the server's GOAWAY said it never processed this stream (RFC 9113 §8.7).
-    return (
-      typeof message === "string" &&
-      /ECONNREFUSED|Connection refused|connect ECONN|REFUSED_STREAM/i.test(message)
-    );
+    return typeof message === "string" && /ECONNREFUSED|Connection refused|connect ECONN/i.test(message);
+  });
+}
+
+/**
+ * True when the server reset the stream with REFUSED_STREAM: by HTTP/2's rules
+ * (RFC 9113 §8.7) it did not process it (a draining server's GOAWAY, or its
+ * stream limit), so any method may be retried elsewhere. Not a reason to eject:
+ * a busy or draining instance is not a broken one.
+ */
+export function isRefusedStream(error: unknown): boolean {
+  return chain(error).some((link) => {
+    const message = (link as { message?: unknown }).message;
+    return typeof message === "string" && message.includes("REFUSED_STREAM");
   });
 }
 

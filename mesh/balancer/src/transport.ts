@@ -6,6 +6,7 @@ import {
   isConnectionLost,
   isIdempotent,
   isInstanceFailure,
+  isRefusedStream,
 } from "./failures.ts";
 import type { BalancerMetrics } from "./metrics.ts";
 import type { Member, ServicePool } from "./pool.ts";
@@ -121,7 +122,10 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
             : thrown;
           lastError = error;
           const { connect, code } = outcome(deps, member, error);
-          const retryable = connect || (code === Code.Unavailable && isIdempotent(method.idempotency));
+          const retryable =
+            connect ||
+            isRefusedStream(error) ||
+            (code === Code.Unavailable && isIdempotent(method.idempotency));
           if (!retryable || signal?.aborted) throw error;
           deps.logger?.debug("retrying on next instance", { target, instance, code: Code[code] });
         }

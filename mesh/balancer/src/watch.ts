@@ -29,6 +29,14 @@ export function createDiscoveryWatcher(options: {
   discoveryUrl: string;
   logger?: Logger;
   backoff?: WatchBackoff;
+  /**
+   * After a watch comes back from a break, a restarted in-memory discovery
+   * knows nobody until each instance's next heartbeat re-registers it. For
+   * this long, snapshots only add instances; then the latest one is taken as
+   * it is. Instances that really died meanwhile are ejected by the balancer
+   * on their first refused connection. Default 5 s (a default lease).
+   */
+  reconnectGraceMs?: number;
 }) {
   const transport = createConnectTransport({ baseUrl: options.discoveryUrl, httpVersion: "1.1" });
   const client = createClient(DiscoveryService, transport);
@@ -47,15 +55,42 @@ export function createDiscoveryWatcher(options: {
   ) {
     let delay = initial;
     let lastFailure = "";
+    let known: Endpoint[] = [];
+    let broken = false;
+    let graceUntil = 0;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    let latest: Endpoint[] = [];
+    const graceMs = options.reconnectGraceMs ?? 5000;
+    signal.addEventListener("abort", () => clearTimeout(graceTimer), { once: true });
+    const report = (instances: Endpoint[]) => {
+      latest = instances;
+      if (performance.now() < graceUntil) {
+        const fresh = new Set(instances.map((one) => one.instanceId));
+        known = [...instances, ...known.filter((one) => !fresh.has(one.instanceId))];
+      } else known = instances;
+      onSnapshot(known);
+    };
     while (!signal.aborted) {
       try {
+        let first = true;
         for await (const snapshot of client.watch({ service }, { signal })) {
-          onSnapshot(snapshot.instances);
+          if (first && broken && known.length > 0) {
+            graceUntil = performance.now() + graceMs;
+            clearTimeout(graceTimer);
+            graceTimer = setTimeout(() => {
+              graceUntil = 0;
+              if (!signal.aborted) report(latest);
+            }, graceMs);
+          }
+          first = false;
+          report(snapshot.instances);
           delay = initial;
           if (lastFailure) options.logger?.info("discovery watch restored", { service });
           lastFailure = "";
         }
+        broken = true;
       } catch (error) {
+        broken = true;
         if (signal.aborted) break;
         const message = error instanceof Error ? error.message : String(error);
         if (message !== lastFailure) {
