@@ -11,7 +11,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function explain(dialect: "sqlite" | "mssql"): Promise<unknown> {
   const child = Bun.spawn(
     [
-      "bunx",
+      process.execPath,
+      "x",
       "drizzle-kit",
       "generate",
       "--dialect",
@@ -48,7 +49,7 @@ describe("migrations at start", () => {
     const script = join(import.meta.dir, "open-repository.ts");
     const code = `const { openOutboxRepository } = await import(${JSON.stringify(script)}); const r = await openOutboxRepository(${JSON.stringify(`sqlite:${file}`)}); await r.close();`;
     const children = Array.from({ length: 4 }, () =>
-      Bun.spawn(["bun", "-e", code], { cwd: packageDir, stdout: "pipe", stderr: "pipe" }),
+      Bun.spawn([process.execPath, "-e", code], { cwd: packageDir, stdout: "pipe", stderr: "pipe" }),
     );
     const timer = setTimeout(() => {
       for (const child of children) child.kill();

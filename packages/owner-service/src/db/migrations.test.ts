@@ -82,7 +82,7 @@ db.close();`,
       // "table `owners` already exists" in some of them (seen when this test was written).
       const startAt = String(Date.now() + 1500);
       const children = Array.from({ length: 8 }, () =>
-        Bun.spawn(["bun", local, file, startAt], { cwd: pkg, stdout: "pipe", stderr: "pipe" }),
+        Bun.spawn([process.execPath, local, file, startAt], { cwd: pkg, stdout: "pipe", stderr: "pipe" }),
       );
       const codes = await Promise.all(children.map((child) => child.exited));
       const errors = await Promise.all(children.map((child) => new Response(child.stderr).text()));

@@ -19,7 +19,7 @@ async function generateAgainstCopy(dialect: "sqlite" | "mssql") {
   const config = join(dir, `${dialect}.config.ts`);
   const schema = join(packageDir, "src/db", `schema-${dialect}.ts`);
   writeFileSync(config, `export default ${JSON.stringify({ dialect, schema, out })};\n`);
-  const proc = Bun.spawn(["bunx", "drizzle-kit", "generate", "--config", config], {
+  const proc = Bun.spawn([process.execPath, "x", "drizzle-kit", "generate", "--config", config], {
     cwd: packageDir,
     stdout: "pipe",
     stderr: "pipe",
@@ -64,7 +64,7 @@ describe("sqlite migrations at start", () => {
     const file = join(dir, "race.db");
     const worker = fileURLToPath(new URL("./race-worker.fixture.ts", import.meta.url));
     const procs = Array.from({ length: 6 }, () =>
-      Bun.spawn(["bun", worker, file], { stdout: "pipe", stderr: "pipe", timeout: 15_000 }),
+      Bun.spawn([process.execPath, worker, file], { stdout: "pipe", stderr: "pipe", timeout: 15_000 }),
     );
     const outputs = await Promise.all(procs.map((proc) => new Response(proc.stdout).text()));
     const codes = await Promise.all(procs.map((proc) => proc.exited));
