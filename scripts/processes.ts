@@ -11,6 +11,8 @@ export interface ProcessSpec {
   name: string;
   /** Entry file, run with `bun`. */
   entry: string;
+  /** The name it registers under in discovery (none for discovery itself). */
+  service?: string;
   /** Port of the HTTP/1.1 listener (/status). */
   httpPort: number;
   /** Port of the h2c gRPC listener, if any. */
@@ -56,6 +58,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
     {
       name: "owner-1",
       entry: "packages/owner-service/src/main.ts",
+      service: "owner",
       grpcPort: port(7101),
       httpPort: port(7102),
       env: { INSTANCE_ID: "owner-1", DATABASE_URL: `sqlite:${data("owner.db")}`, DISCOVERY_URL },
@@ -63,6 +66,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
     {
       name: "owner-2",
       entry: "packages/owner-service/src/main.ts",
+      service: "owner",
       grpcPort: port(7111),
       httpPort: port(7112),
       env: { INSTANCE_ID: "owner-2", DATABASE_URL: `sqlite:${data("owner.db")}`, DISCOVERY_URL },
@@ -72,6 +76,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
     {
       name: "veterinary-1",
       entry: "packages/veterinary-service/src/main.ts",
+      service: "veterinary",
       grpcPort: port(7201),
       httpPort: port(7202),
       env: {
@@ -85,6 +90,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
     {
       name: "veterinary-2",
       entry: "packages/veterinary-service/src/main.ts",
+      service: "veterinary",
       grpcPort: port(7211),
       httpPort: port(7212),
       env: {
@@ -100,6 +106,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
     {
       name: "notification-1",
       entry: "packages/notification-service/src/main.ts",
+      service: "notification",
       grpcPort: port(7301),
       httpPort: port(7302),
       env: {
@@ -112,6 +119,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
     {
       name: "demo",
       entry: "packages/demo-service/src/main.ts",
+      service: "demo",
       grpcPort: port(7401),
       httpPort: port(7402),
       env: { INSTANCE_ID: "demo-1", DISCOVERY_URL },
@@ -121,6 +129,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       // RPC's proto package names, for clients that do not embed @vetmesh/balancer.
       name: "balancer",
       entry: "mesh/balancer/src/main.ts",
+      service: "balancer",
       grpcPort: port(7501),
       httpPort: port(7502),
       env: { INSTANCE_ID: "balancer-1", DISCOVERY_URL },
@@ -130,6 +139,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       // replicas for rate limits and the pets cache (in-memory fallback when Redis is down).
       name: "gateway",
       entry: "packages/gateway/src/main.ts",
+      service: "gateway",
       httpPort: port(8080),
       env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL },
     },

@@ -74,12 +74,44 @@ for (const spec of processes) {
 }
 const health = await Promise.all(started.map(waitHealthy));
 
+/** True once discovery lists the process (it registers right after it starts listening). */
+async function registered(spec: ProcessSpec): Promise<boolean> {
+  const discoveryUrl = spec.env.DISCOVERY_URL;
+  if (!spec.service || !discoveryUrl) return true;
+  const deadline = Date.now() + STATUS_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${discoveryUrl}/vetmesh.discovery.v1.DiscoveryService/List`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ service: spec.service }),
+        signal: AbortSignal.timeout(1000),
+      });
+      const body = (await res.json()) as { instances?: Array<{ instanceId?: string }> };
+      if (body.instances?.some((one) => one.instanceId === spec.env.INSTANCE_ID)) return true;
+    } catch {
+      // discovery not answering yet: try again
+    }
+    await Bun.sleep(100);
+  }
+  return false;
+}
+const inDiscovery = await Promise.all(
+  started.map((one, index) => (health[index] ? registered(one.spec) : false)),
+);
+
 const rows = started.map((one, index) => ({
   name: one.spec.name,
   pid: one.pid,
   http: `http://127.0.0.1:${one.spec.httpPort}`,
   grpc: one.spec.grpcPort === undefined ? "-" : `127.0.0.1:${one.spec.grpcPort}`,
-  status: health[index] ? (one.reused ? "ok (already running)" : "ok") : "FAILED",
+  status: !health[index]
+    ? "FAILED"
+    : !inDiscovery[index]
+      ? "FAILED (not in discovery)"
+      : one.reused
+        ? "ok (already running)"
+        : "ok",
   log: `${RUN_DIR}/${one.spec.name}.log`,
 }));
 writeFileSync(`${RUN_DIR}/processes.json`, `${JSON.stringify(rows, null, 2)}\n`);
@@ -90,7 +122,7 @@ const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?
 console.log(line([...headers]));
 for (const row of rows) console.log(line(headers.map((h) => String(row[h]))));
 
-const failed = rows.filter((row) => row.status === "FAILED");
+const failed = rows.filter((row) => row.status.startsWith("FAILED"));
 if (failed.length > 0) {
   console.error(
     `\n${failed.length} process(es) did not become healthy; see their logs. \`make stop\` stops the rest.`,

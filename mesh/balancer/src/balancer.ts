@@ -26,7 +26,7 @@ export interface Balancer {
   transport(service: string, options?: BalancedTransportOptions): Transport;
   /** The instances currently known for the service (starts watching it). */
   instances(service: string): Endpoint[];
-  /** Resolves when the service has had its first snapshot, or after timeoutMs. */
+  /** Resolves when the service has its first live instance, or after timeoutMs. */
   ready(service: string, timeoutMs?: number): Promise<void>;
   /** Whether the instance is currently ejected (for the gateway's breaker view and tests). */
   isEjected(service: string, instanceId: string): boolean;
@@ -35,6 +35,7 @@ export interface Balancer {
 
 interface Entry {
   pool: ServicePool;
+  /** Resolves at the first snapshot that holds an instance. */
   first: Promise<void>;
   markFirst(): void;
 }
@@ -105,7 +106,9 @@ export function createBalancer(
         service,
         (endpoints) => {
           entry.pool.update(endpoints);
-          entry.markFirst();
+          // Callers wait for the first instance, not the first snapshot: a process that starts
+          // alongside its dependencies may see an empty registry before they have registered.
+          if (endpoints.length > 0) entry.markFirst();
         },
         stop.signal,
       ),

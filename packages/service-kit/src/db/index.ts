@@ -5,6 +5,9 @@ import { z } from "zod";
 import type { HealthCheck } from "../status.ts";
 
 export { applySqliteMigrations } from "./migrations.ts";
+export { retryWhileBusy } from "./sqlite-busy.ts";
+
+import { retryWhileBusy } from "./sqlite-busy.ts";
 
 /** Which database a service runs on, chosen by DATABASE_URL. */
 export type DatabaseTarget = { dialect: "sqlite"; path: string } | { dialect: "mssql"; url: string };
@@ -45,7 +48,7 @@ export function openSqliteFile(path: string): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { create: true, readwrite: true, strict: true });
   db.run("PRAGMA busy_timeout = 5000");
-  if (path !== ":memory:") db.run("PRAGMA journal_mode = WAL");
+  if (path !== ":memory:") retryWhileBusy(() => db.run("PRAGMA journal_mode = WAL"));
   db.run("PRAGMA synchronous = NORMAL");
   db.run("PRAGMA foreign_keys = ON");
   return db;

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { readMigrationFiles } from "drizzle-orm/migrator";
+import { retryWhileBusy } from "./sqlite-busy.ts";
 
 /**
  * Applies the drizzle-kit migrations in `folder` to an SQLite file and returns
@@ -14,7 +15,7 @@ import { readMigrationFiles } from "drizzle-orm/migrator";
  */
 export function applySqliteMigrations(db: Database, folder: string): number {
   const migrations = readMigrationFiles({ migrationsFolder: folder });
-  db.run("BEGIN IMMEDIATE");
+  retryWhileBusy(() => db.run("BEGIN IMMEDIATE"));
   try {
     db.run(
       `CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (
