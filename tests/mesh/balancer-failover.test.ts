@@ -133,7 +133,7 @@ afterAll(async () => {
   await stopAll();
 });
 
-describe("embedded transport (generated Connect client, gRPC over h2c to the instances)", () => {
+describe("embedded transport (generated Connect client, Connect over h2c to the instances)", () => {
   test("calls with a routing key stick to one instance; calls without spread over all three", async () => {
     const client = createClient(DemoService, balancer.transport("demo"));
     const keyed = new Set<string>();
