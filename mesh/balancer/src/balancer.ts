@@ -16,7 +16,7 @@ export interface BalancerOptions {
   /** Virtual nodes per instance; default {@link DEFAULT_VNODES}. */
   vnodes?: number;
   outlier?: OutlierOptions;
-  /** How to reach one instance; default gRPC over h2c to its grpc_address. */
+  /** How to reach one instance; default Connect (binary) over h2c to its grpc_address. */
   instanceTransport?: InstanceTransportFactory;
 }
 
