@@ -21,7 +21,7 @@ const balancer = createBalancer({
   logger,
   metrics,
 });
-const redis = createRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
+const redis = createRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, logger);
 let running: RunningService | undefined;
 const gateway = createGatewayApp({
   config,

@@ -77,7 +77,7 @@ export function createRateLimiter(options: {
         try {
           return await attempt(limiters.shared, limiters.policy, clientKey);
         } catch (error) {
-          options.logger.warn("shared rate limiter failed; using the local one", { error });
+          options.logger.debug("shared rate limiter failed; using the local one", { error });
         }
       }
       return attempt(limiters.local, limiters.policy, clientKey);

@@ -95,7 +95,7 @@ export function createPetsCache(options: {
     try {
       return await fn(redis);
     } catch (error) {
-      logger.warn(`cache ${what} failed; serving from upstream`, { error });
+      logger.debug(`cache ${what} failed; serving from upstream`, { error });
       return undefined;
     }
   };
