@@ -1,14 +1,10 @@
-import { createKitMetrics, createLogger, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
 import { createBalancer } from "./balancer.ts";
 import { configShape } from "./config.ts";
 import { createProxyApp } from "./proxy.ts";
 
 const config = loadConfigOrExit(configShape);
-const logger = createLogger({
-  level: config.LOG_LEVEL,
-  base: { service: "balancer", instance: config.INSTANCE_ID },
-});
-const metrics = createKitMetrics({ service: "balancer", instance: config.INSTANCE_ID });
+const { logger, metrics } = createTelemetry("balancer", config);
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL,
   logger,

@@ -1,21 +1,11 @@
 import { createBalancer } from "@vetmesh/balancer";
-import {
-  createKitMetrics,
-  createLogger,
-  loadConfigOrExit,
-  type RunningService,
-  runService,
-} from "@vetmesh/kit";
+import { createTelemetry, loadConfigOrExit, type RunningService, runService } from "@vetmesh/kit";
 import { createGatewayApp } from "./app.ts";
 import { configShape } from "./config.ts";
 import { createRedis } from "./redis.ts";
 
 const config = loadConfigOrExit(configShape);
-const logger = createLogger({
-  level: config.LOG_LEVEL,
-  base: { service: "gateway", instance: config.INSTANCE_ID },
-});
-const metrics = createKitMetrics({ service: "gateway", instance: config.INSTANCE_ID });
+const { logger, metrics } = createTelemetry("gateway", config);
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
   logger,

@@ -1,15 +1,11 @@
 import { createBalancer } from "@vetmesh/balancer";
-import { createKitMetrics, createLogger, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
 import { createOwnerApp } from "./app.ts";
 import { configShape } from "./config.ts";
 
 const config = loadConfigOrExit(configShape);
-const logger = createLogger({
-  level: config.LOG_LEVEL,
-  base: { service: "owner", instance: config.INSTANCE_ID },
-});
+const { logger, metrics } = createTelemetry("owner", config);
 if (!config.DISCOVERY_URL) logger.warn("DISCOVERY_URL unset: removal sagas cannot reach their participants");
-const metrics = createKitMetrics({ service: "owner", instance: config.INSTANCE_ID });
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
   logger,

@@ -31,3 +31,4 @@ export {
 } from "./request-context.ts";
 export { type RunningService, runService, type ServiceDefinition, startService } from "./server.ts";
 export { createStatusApp, type HealthCheck } from "./status.ts";
+export { createTelemetry, type Telemetry } from "./telemetry.ts";

@@ -6,10 +6,11 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Hono } from "hono";
 import type { KitConfig } from "./config.ts";
 import { createInFlight, createServerInterceptor } from "./interceptors.ts";
-import { createLogger, type Logger } from "./logger.ts";
-import { createKitMetrics, type KitMetrics } from "./metrics.ts";
+import type { Logger } from "./logger.ts";
+import type { KitMetrics } from "./metrics.ts";
 import { type Registration, startRegistration } from "./registration.ts";
 import { createStatusApp, type HealthCheck } from "./status.ts";
+import { createTelemetry } from "./telemetry.ts";
 
 /** What a deployable hands the kit: its name, config, RPCs and checks. */
 export interface ServiceDefinition {
@@ -61,10 +62,9 @@ function listenH2(server: http2.Http2Server, host: string, port: number): Promis
  */
 export async function startService(def: ServiceDefinition): Promise<RunningService> {
   const { config } = def;
-  const logger =
-    def.logger ??
-    createLogger({ level: config.LOG_LEVEL, base: { service: def.name, instance: config.INSTANCE_ID } });
-  const metrics = def.metrics ?? createKitMetrics({ service: def.name, instance: config.INSTANCE_ID });
+  const defaults = def.logger && def.metrics ? undefined : createTelemetry(def.name, config);
+  const logger = def.logger ?? defaults!.logger;
+  const metrics = def.metrics ?? defaults!.metrics;
   const inFlight = createInFlight();
   const shutdown = new AbortController();
   let draining = false;

@@ -1,17 +1,13 @@
 import { createBalancer } from "@vetmesh/balancer";
-import { createKitMetrics, createLogger, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
 import { createVeterinaryApp } from "./app.ts";
 import { createProcessClock } from "./clock.ts";
 import { configShape } from "./config.ts";
 
 const config = loadConfigOrExit(configShape);
-const logger = createLogger({
-  level: config.LOG_LEVEL,
-  base: { service: "veterinary", instance: config.INSTANCE_ID },
-});
+const { logger, metrics } = createTelemetry("veterinary", config);
 if (!config.DISCOVERY_URL)
   logger.warn("DISCOVERY_URL unset: the owner and notification services cannot be reached");
-const metrics = createKitMetrics({ service: "veterinary", instance: config.INSTANCE_ID });
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
   logger,
