@@ -18,7 +18,7 @@ import { type RunningSystem, startSystem } from "../support/system.ts";
 
 let system: RunningSystem;
 beforeAll(async () => {
-  system = await startSystem({ portOffset: 21000, env: { REMINDER_SCAN_INTERVAL_MS: "300" } });
+  system = await startSystem({ env: { REMINDER_SCAN_INTERVAL_MS: "300" } });
 }, 60_000);
 afterAll(async () => {
   await system?.stop();

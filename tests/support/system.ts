@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildProcesses } from "../../scripts/processes.ts";
 import { ROOT } from "./process.ts";
 
 /** One running copy of the system. */
@@ -23,18 +24,50 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/** True when nothing listens on 127.0.0.1:port (we could bind it). */
+async function portIsFree(port: number): Promise<boolean> {
+  try {
+    const server = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+    server.stop(true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A port offset at which every port of the system is free, so several private
+ * copies (several test runs on one machine) never collide on fixed ports.
+ */
+export async function freePortOffset(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    // Below Linux's ephemeral range (32768+), so an outgoing connection never holds one of them.
+    const offset = 10_000 + 100 * Math.floor(Math.random() * 140);
+    const ports = buildProcesses({ portOffset: offset, dataDir: "", runDir: "" }).flatMap((spec) =>
+      spec.grpcPort === undefined ? [spec.httpPort] : [spec.httpPort, spec.grpcPort],
+    );
+    const free = await Promise.all(ports.map(portIsFree));
+    if (free.every(Boolean)) return offset;
+  }
+  throw new Error("no port offset with every port of the system free");
+}
+
 /** Starts the system; rejects (after stopping what started) if any /status stays unhealthy. */
-export async function startSystem(options: {
-  portOffset: number;
-  env?: Record<string, string>;
-}): Promise<RunningSystem> {
+export async function startSystem(
+  options: {
+    /** Default: a free offset (see freePortOffset). */
+    portOffset?: number;
+    env?: Record<string, string>;
+  } = {},
+): Promise<RunningSystem> {
+  const portOffset = options.portOffset ?? (await freePortOffset());
   const dir = mkdtempSync(join(tmpdir(), "vetmesh-e2e-"));
   const dataDir = join(dir, "data");
   const runDir = join(dir, "run");
   const env = {
     ...process.env,
     ...options.env,
-    VETMESH_PORT_OFFSET: String(options.portOffset),
+    VETMESH_PORT_OFFSET: String(portOffset),
     VETMESH_DATA_DIR: dataDir,
     VETMESH_RUN_DIR: runDir,
   };
@@ -78,10 +111,10 @@ export async function startSystem(options: {
     readFileSync(join(runDir, "processes.json"), "utf8"),
   ) as RunningSystem["processes"];
   return {
-    portOffset: options.portOffset,
+    portOffset,
     dataDir,
     runDir,
-    gateway: `http://127.0.0.1:${8080 + options.portOffset}`,
+    gateway: `http://127.0.0.1:${8080 + portOffset}`,
     processes,
     grpcAddress(name) {
       const row = processes.find((one) => one.name === name);
