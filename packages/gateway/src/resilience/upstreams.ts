@@ -26,6 +26,12 @@ export type UpstreamTransports = Record<Target, Transport>;
 export interface GuardOptions {
   /** The route's deadline, sent as the RPC's timeout so the upstream stops when the gateway gives up. */
   timeoutMs: number;
+  /**
+   * A deadline the client chose (Connect-Timeout-Ms on the pass-through). The call then runs for the
+   * shorter of the two, and when the client's is the one that expires, the breaker does not count it:
+   * a client must not be able to open the breaker for everyone by asking for 1 ms.
+   */
+  clientTimeoutMs?: number;
   routingKey?: string;
   /** Aborts the call when the client goes away. */
   signal?: AbortSignal;
@@ -47,10 +53,18 @@ const FAILURE_CODES = new Set<Code>([
   Code.DeadlineExceeded,
 ]);
 
-/** Classifies an outcome for the breaker: client faults (400/404/409...) are healthy answers. */
-export function outcomeOf(error: unknown): CallOutcome {
+/**
+ * Classifies an outcome for the breaker: client faults (400/404/409...) are healthy answers; a call
+ * the client gave up on (it went away, or its own shorter deadline expired) says nothing about the
+ * upstream and is not counted. Only the gateway's own route deadline counts as DeadlineExceeded.
+ */
+export function outcomeOf(
+  error: unknown,
+  ended: { clientGaveUp?: boolean; clientDeadline?: boolean } = {},
+): CallOutcome {
   const code = ConnectError.from(error).code;
-  if (code === Code.Canceled) return "ignored";
+  if (code === Code.Canceled || ended.clientGaveUp) return "ignored";
+  if (code === Code.DeadlineExceeded && ended.clientDeadline) return "ignored";
   return FAILURE_CODES.has(code) ? "failure" : "success";
 }
 
@@ -84,16 +98,18 @@ export function createUpstreams(options: {
       const requestId = currentRequestId();
       if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
       if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, routingKeyValue(guardOptions.routingKey));
+      const { timeoutMs, clientTimeoutMs, signal } = guardOptions;
+      const clientDeadline = clientTimeoutMs !== undefined && clientTimeoutMs < timeoutMs;
       try {
         const result = await call({
-          timeoutMs: guardOptions.timeoutMs,
+          timeoutMs: clientDeadline ? clientTimeoutMs : timeoutMs,
           headers,
-          signal: guardOptions.signal,
+          signal,
         });
         breaker.settle("success");
         return result;
       } catch (error) {
-        breaker.settle(outcomeOf(error));
+        breaker.settle(outcomeOf(error, { clientGaveUp: signal?.aborted === true, clientDeadline }));
         throw error;
       }
     },

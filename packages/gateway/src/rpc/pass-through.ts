@@ -77,8 +77,12 @@ function forwardService(service: DescService, target: Target, client: object, de
         ctx.responseHeader.set("Retry-After", String(decision.resetSeconds));
         throw new ConnectError(MESSAGES.rateLimited, Code.ResourceExhausted);
       }
-      const timeoutMs = Math.min(routeDeadline, ctx.timeoutMs() ?? Number.POSITIVE_INFINITY);
-      const guard = { timeoutMs, routingKey: routingKeyOf(req), signal: ctx.signal };
+      const guard = {
+        timeoutMs: routeDeadline,
+        clientTimeoutMs: ctx.timeoutMs(),
+        routingKey: routingKeyOf(req),
+        signal: ctx.signal,
+      };
       const writes = method.name === "RegisterPet" || method.name === "RemoveOwnerData";
       if (method.name === "RemoveOwnerData") await deps.cache.invalidate(invalidations(method, req));
       try {
