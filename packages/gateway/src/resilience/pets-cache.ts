@@ -30,38 +30,50 @@ export function normaliseRef(ref: string): string {
   return trimmed.includes("@") ? trimmed.toLowerCase() : trimmed;
 }
 
-// One round trip per read: resolve the alias (email refs), then the data and the version of that id.
-// Returns nil when an email has no alias (nothing cached; the version is taken at store time).
+// One round trip per read: resolve the alias (email refs), then the data and the version of that id,
+// and the cache-wide invalidation epoch. An email without an alias answers id '' (nothing cached).
 const READ = `
 local id = ARGV[1]
+local epoch = redis.call('GET', KEYS[2]) or '0'
 if KEYS[1] ~= '' then
   id = redis.call('GET', KEYS[1])
-  if not id then return nil end
+  if not id then return {'', '', '0', epoch} end
 end
 local data = redis.call('GET', ARGV[2] .. 'pets:id:' .. id) or ''
 local ver = redis.call('GET', ARGV[2] .. 'pets:ver:' .. id) or '0'
-return {id, data, ver}`;
+return {id, data, ver, epoch}`;
 
-// Stores only if no invalidation happened since the load started (the version is unchanged). An empty
-// expected version (the load started without knowing the id) stores under the current one. The stored
-// text is exactly JSON.stringify({ ver, value }).
+// Stores only if no invalidation happened since the load started. When the load knew the owner's id
+// (ARGV[1] is the version it read), that id's version must be unchanged; when it did not (an email
+// never cached), no invalidation at all may have happened since (the epoch KEYS[4] is unchanged), so a
+// ListPets that started before remove-data cannot put the removed owner's pets back. The stored text
+// is exactly JSON.stringify({ ver, value }).
 const STORE_IF_CURRENT = `
 local current = redis.call('GET', KEYS[1]) or '0'
-if ARGV[1] ~= '' and current ~= ARGV[1] then return 0 end
+if ARGV[1] ~= '' then
+  if current ~= ARGV[1] then return 0 end
+elseif (redis.call('GET', KEYS[4]) or '0') ~= ARGV[6] then
+  return 0
+end
 redis.call('SET', KEYS[2], '{"ver":' .. cjson.encode(current) .. ',"value":' .. ARGV[2] .. '}', 'PX', ARGV[4])
 if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
 return 1`;
 
 type Scripted = Redis & {
-  vetmeshPetsRead(alias: string, id: string, prefix: string): Promise<[string, string, string] | null>;
+  vetmeshPetsRead(
+    alias: string,
+    epoch: string,
+    id: string,
+    prefix: string,
+  ): Promise<[string, string, string, string]>;
   vetmeshPetsStore(...args: string[]): Promise<number>;
 };
 
 /** Registers the scripts once per client: ioredis then sends EVALSHA (the script body only on NOSCRIPT). */
 function scripted(client: Redis): Scripted {
   if (!("vetmeshPetsRead" in client)) {
-    client.defineCommand("vetmeshPetsRead", { numberOfKeys: 1, lua: READ });
-    client.defineCommand("vetmeshPetsStore", { numberOfKeys: 3, lua: STORE_IF_CURRENT });
+    client.defineCommand("vetmeshPetsRead", { numberOfKeys: 2, lua: READ });
+    client.defineCommand("vetmeshPetsStore", { numberOfKeys: 4, lua: STORE_IF_CURRENT });
   }
   return client as Scripted;
 }
@@ -70,9 +82,11 @@ const VERSION_TTL_MS = 86_400_000;
 
 /**
  * Layout: data under the canonical owner id (`pets:id:<id>` = {ver, value}),
- * an alias `pets:alias:<email>` → id, and a version counter per id that every
- * invalidation bumps. A load that started before an invalidation cannot store
- * its (stale) result: the store is a Lua check-and-set on the version.
+ * an alias `pets:alias:<email>` → id, a version counter per id that every
+ * invalidation bumps, and one cache-wide epoch that every invalidation bumps too.
+ * A load that started before an invalidation cannot store its (stale) result:
+ * the store is a Lua check-and-set on the id's version, or on the epoch when
+ * the load did not know the id yet (an email never cached).
  * A read is one script (alias → data + version) and a store another, so a
  * miss costs two Redis round trips and a hit one (bench/README.md).
  * Concurrent misses for one ref share one upstream call inside a replica.
@@ -88,6 +102,7 @@ export function createPetsCache(options: {
   const dataKey = (id: string) => `${keyPrefix}pets:id:${id}`;
   const aliasKey = (email: string) => `${keyPrefix}pets:alias:${email}`;
   const versionKey = (id: string) => `${keyPrefix}pets:ver:${id}`;
+  const epochKey = `${keyPrefix}pets:epoch`;
   const inFlight = new Map<string, Promise<{ value: OwnerPets; hit: boolean }>>();
 
   const soft = async <T>(what: string, fn: (client: Redis) => Promise<T>): Promise<T | undefined> => {
@@ -106,16 +121,13 @@ export function createPetsCache(options: {
   const lookup = async (ref: string, load: () => Promise<OwnerPets>) => {
     const byEmail = ref.includes("@");
     const found = await soft("read", (client) =>
-      scripted(client).vetmeshPetsRead(byEmail ? aliasKey(ref) : "", byEmail ? "" : ref, keyPrefix),
+      scripted(client).vetmeshPetsRead(byEmail ? aliasKey(ref) : "", epochKey, byEmail ? "" : ref, keyPrefix),
     );
-    // The version the load is checked against; "" = unknown (Redis failed, or no alias yet).
-    let version = "";
     if (found) {
       const [, data, ver] = found;
-      version = ver;
       if (data) {
         const parsed = JSON.parse(data) as { ver: string; value: OwnerPets };
-        if (parsed.ver === version) {
+        if (parsed.ver === ver) {
           options.onResult?.(true);
           return { value: parsed.value, hit: true };
         }
@@ -123,16 +135,21 @@ export function createPetsCache(options: {
     }
     options.onResult?.(false);
     const value = await load();
+    // A read that failed knows no version to check against: do not store at all.
+    if (!found) return { value, hit: false };
+    const [readId, , readVersion, readEpoch] = found;
     await soft("store", (client) =>
       scripted(client).vetmeshPetsStore(
         versionKey(value.ownerId),
         dataKey(value.ownerId),
         aliasKey(normaliseRef(value.ownerEmail)),
-        version,
+        epochKey,
+        readId !== "" && readId === value.ownerId ? readVersion : "",
         JSON.stringify(value),
         value.ownerEmail ? "1" : "",
         String(options.ttlMs),
         value.ownerId,
+        readEpoch,
       ),
     );
     return { value, hit: false };
@@ -153,6 +170,7 @@ export function createPetsCache(options: {
         const id = await resolveId(ref);
         await soft("invalidate", async (client) => {
           const tx = client.multi();
+          tx.incr(epochKey);
           if (ref.includes("@")) tx.del(aliasKey(ref));
           if (id) tx.incr(versionKey(id)).pexpire(versionKey(id), VERSION_TTL_MS).del(dataKey(id));
           await tx.exec();
