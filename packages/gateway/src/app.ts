@@ -1,4 +1,5 @@
 import { ConnectError } from "@connectrpc/connect";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import {
   acceptRequestId,
   createKitMetrics,
@@ -10,7 +11,7 @@ import {
   REQUEST_ID_HEADER,
   runWithRequestId,
 } from "@vetmesh/kit";
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
@@ -20,11 +21,14 @@ import type { PolicyName } from "./domain/rate-policy.ts";
 import { clientIp } from "./http/client-ip.ts";
 import { fromConnectError, HttpError, MESSAGES } from "./http/errors.ts";
 import { createGatewayMetrics } from "./metrics.ts";
+import type { RestApp } from "./openapi/define-route.ts";
+import { createOpenApiDocument, OPENAPI_PATH } from "./openapi/document.ts";
 import { createRateLimiter } from "./resilience/limiter.ts";
 import { createPetsCache } from "./resilience/pets-cache.ts";
 import { createUpstreams, type Upstreams, type UpstreamTransports } from "./resilience/upstreams.ts";
 import { REST_FIELD_NAMES, type RouteDeps } from "./routes/context.ts";
 import { registerOwnerRoutes } from "./routes/owner.ts";
+import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTestRoutes } from "./routes/test-routes.ts";
 import { registerVeterinaryRoutes } from "./routes/veterinary.ts";
 import { mountPassThrough } from "./rpc/pass-through.ts";
@@ -47,7 +51,8 @@ export interface GatewayOptions {
 
 /** The built gateway: the Hono app to serve plus handles tests and main.ts use. */
 export interface Gateway {
-  app: Hono;
+  /** The REST routes are declared with their OpenAPI description (see openapi/define-route.ts). */
+  app: RestApp;
   upstreams: Upstreams;
   metrics: KitMetrics;
 }
@@ -113,7 +118,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
       await next();
     };
 
-  const app = new Hono();
+  const app: RestApp = new OpenAPIHono();
   app.use("*", async function requestId(c, next) {
     const id = acceptRequestId(c.req.header(REQUEST_ID_HEADER));
     await runWithRequestId(id, async () => {
@@ -144,23 +149,22 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     }),
   );
 
-  const status = async (c: Context) => {
-    if (options.isDraining?.()) return c.json({ status: "unavailable", reason: "draining" }, 503);
-    const reason = options.health ? await options.health() : null;
-    if (reason) return c.json({ status: "unavailable", reason }, 503);
-    return c.json({ status: "ok" }, 200);
-  };
-  app.get("/status", label("/status"), status);
-  app.get("/api/status", label("/api/status"), status);
   app.get("/metrics", label("/metrics"), async (c) => {
     c.header("content-type", kitMetrics.registry.contentType);
     return c.body(await kitMetrics.registry.metrics());
   });
 
   const deps: RouteDeps = { config, upstreams, cache, route };
+  registerStatusRoutes(app, deps, { isDraining: options.isDraining, health: options.health });
   registerOwnerRoutes(app, deps);
   registerVeterinaryRoutes(app, deps);
   registerTestRoutes(app, deps);
+  // Generated at the first request, when every route is registered (the spec is fixed for a build).
+  let document: ReturnType<typeof createOpenApiDocument> | undefined;
+  app.get(OPENAPI_PATH, label(OPENAPI_PATH), (c) => {
+    document ??= createOpenApiDocument(app);
+    return c.json(document);
+  });
   mountPassThrough(app, { config, upstreams, limiter, cache }, label, clientKey);
 
   app.notFound((c) => c.json({ error: MESSAGES.notFound }, 404));

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HttpError } from "./errors.ts";
 
@@ -24,3 +25,12 @@ export function idempotencyKey(c: Context): string | undefined {
   }
   return value;
 }
+
+/** The header as the OpenAPI spec shows it (the same rule idempotencyKey checks). */
+export const idempotencyKeyHeaderSchema = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: z.string().regex(KEY).optional().openapi({
+    description:
+      "Client-chosen key (1..128 characters of A-Z a-z 0-9 . _ : -, a UUID fits): a repeat with the same key answers the first result",
+    example: "5f2b8a4e-3c1d-4e6f-9a7b-1c2d3e4f5a6b",
+  }),
+});

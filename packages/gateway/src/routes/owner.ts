@@ -1,18 +1,30 @@
+import { z } from "@hono/zod-openapi";
 import { RemovalState } from "@vetmesh/contracts/owner/v1/owner";
-import type { Hono } from "hono";
-import { z } from "zod";
-import { idempotencyKey } from "../http/idempotency-key.ts";
-import { readJson } from "../http/validate.ts";
+import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-key.ts";
+import { defineRoute, type RestApp } from "../openapi/define-route.ts";
+import { errorResponses, jsonResponse, X_CACHE_HEADER_DOC } from "../openapi/responses.ts";
 import { normaliseRef, type OwnerPets } from "../resilience/pets-cache.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 
-const registerBody = z.object({ email: z.string() });
-const registerPetBody = z.object({
-  email: z.string(),
-  type: z.string(),
-  race: z.string(),
-  name: z.string(),
+const EMAIL = "email@asd.com";
+const UUID = "0190c6f6-8f0e-7a51-9c43-2b1b6c1d5e4f";
+
+const registerBody = z.object({ email: z.string() }).openapi("RegisterOwner", { example: { email: EMAIL } });
+const registerPetBody = z
+  .object({ email: z.string(), type: z.string(), race: z.string(), name: z.string() })
+  .openapi("RegisterPet", {
+    description: "`email` is the owner's email or ownerId",
+    example: { email: EMAIL, type: "Dog", race: "Chihuaua", name: "Devil incarnate" },
+  });
+const ownerRef = z.object({
+  ref: z.string().openapi({
+    description: "The owner's email, or the ownerId that register returned",
+    example: EMAIL,
+  }),
 });
+const pet = z
+  .object({ Id: z.string(), Type: z.string(), Race: z.string(), Name: z.string() })
+  .openapi("Pet", { description: "Keys stay PascalCase (the first version's shape)" });
 
 /**
  * The owner routes of API.md. The routing key is the owner's email (or id, as
@@ -20,78 +32,180 @@ const registerPetBody = z.object({
  * register-pet and remove-data invalidate it by email and by id. An
  * `Idempotency-Key` header on register-pet makes a repeat return the first pet.
  */
-export function registerOwnerRoutes(app: Hono, deps: RouteDeps): void {
+export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
   const { upstreams, cache, config } = deps;
   const timeoutMs = config.TIMEOUT_DEFAULT_MS;
+  const tags = ["owners"];
 
-  app.post("/api/owner/register", deps.route("/api/owner/register", "write"), async (c) => {
-    const body = await readJson(c, registerBody);
-    const routingKey = normaliseRef(body.email);
-    const res = await upstreams.guard(
-      "owner",
-      { timeoutMs, routingKey, signal: clientSignal(c) },
-      (options) => upstreams.owner.registerOwner({ email: body.email }, options),
-    );
-    return c.json({ message: "Register successful", ownerId: res.owner?.id ?? "" }, 201);
-  });
-
-  app.post("/api/owner/register-pet", deps.route("/api/owner/register-pet", "write"), async (c) => {
-    const body = await readJson(c, registerPetBody);
-    const requestId = idempotencyKey(c);
-    const routingKey = normaliseRef(body.email);
-    try {
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "post",
+      path: "/api/owner/register",
+      policy: "write",
+      tags,
+      summary: "Register an owner",
+      request: { body: { required: true, content: { "application/json": { schema: registerBody } } } },
+      responses: {
+        201: jsonResponse(
+          "Registered",
+          z.object({ message: z.literal("Register successful"), ownerId: z.string() }),
+          { message: "Register successful", ownerId: UUID },
+        ),
+        ...errorResponses(400, 409),
+      },
+    },
+    async (c, { body }) => {
+      const routingKey = normaliseRef(body.email);
       const res = await upstreams.guard(
         "owner",
         { timeoutMs, routingKey, signal: clientSignal(c) },
-        (options) =>
-          upstreams.owner.registerPet(
-            { ownerRef: body.email, type: body.type, race: body.race, name: body.name, requestId },
-            options,
+        (options) => upstreams.owner.registerOwner({ email: body.email }, options),
+      );
+      return c.json({ message: "Register successful", ownerId: res.owner?.id ?? "" }, 201);
+    },
+  );
+
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "post",
+      path: "/api/owner/register-pet",
+      policy: "write",
+      tags,
+      summary: "Register a pet of an owner",
+      description:
+        "With an `Idempotency-Key`, a repeat (after a lost answer) returns the first pet's `petId` instead of a second pet.",
+      request: {
+        headers: idempotencyKeyHeaderSchema,
+        body: { required: true, content: { "application/json": { schema: registerPetBody } } },
+      },
+      responses: {
+        201: jsonResponse(
+          "Registered (or, for a repeated Idempotency-Key, the first pet)",
+          z.object({ message: z.literal("Pet Register successful"), petId: z.string() }),
+          { message: "Pet Register successful", petId: UUID },
+        ),
+        ...errorResponses(400, 404),
+      },
+    },
+    async (c, { body }) => {
+      const requestId = idempotencyKey(c);
+      const routingKey = normaliseRef(body.email);
+      try {
+        const res = await upstreams.guard(
+          "owner",
+          { timeoutMs, routingKey, signal: clientSignal(c) },
+          (options) =>
+            upstreams.owner.registerPet(
+              { ownerRef: body.email, type: body.type, race: body.race, name: body.name, requestId },
+              options,
+            ),
+        );
+        await cache.invalidate([body.email, res.pet?.ownerId ?? ""]);
+        return c.json({ message: "Pet Register successful", petId: res.pet?.id ?? "" }, 201);
+      } catch (error) {
+        // The write may have happened even if the answer was lost: never leave a stale list behind.
+        await cache.invalidate([body.email]);
+        throw error;
+      }
+    },
+  );
+
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/owner/{ref}/pets",
+      policy: "read",
+      tags,
+      summary: "List an owner's pets",
+      request: { params: ownerRef },
+      responses: {
+        200: {
+          ...jsonResponse(
+            "The owner's pets, in registration order",
+            z.object({ message: z.literal("ok"), pets: z.array(pet) }),
+            {
+              message: "ok",
+              pets: [{ Id: UUID, Type: "Dog", Race: "Chihuaua", Name: "Devil incarnate" }],
+            },
           ),
-      );
-      await cache.invalidate([body.email, res.pet?.ownerId ?? ""]);
-      return c.json({ message: "Pet Register successful", petId: res.pet?.id ?? "" }, 201);
-    } catch (error) {
-      // The write may have happened even if the answer was lost: never leave a stale list behind.
-      await cache.invalidate([body.email]);
-      throw error;
-    }
-  });
+          headers: X_CACHE_HEADER_DOC,
+        },
+        ...errorResponses(400, 404),
+      },
+    },
+    async (c, { params }) => {
+      const ref = params.ref;
+      const { value, hit } = await cache.get(ref, async (): Promise<OwnerPets> => {
+        const res = await upstreams.guard(
+          "owner",
+          { timeoutMs, routingKey: normaliseRef(ref), signal: clientSignal(c) },
+          (options) => upstreams.owner.listPets({ ownerRef: ref }, options),
+        );
+        return {
+          ownerId: res.owner?.id ?? "",
+          ownerEmail: res.owner?.email ?? "",
+          pets: res.pets.map((p) => ({ Id: p.id, Type: p.type, Race: p.race, Name: p.name })),
+        };
+      });
+      c.header("X-Cache", hit ? "hit" : "miss");
+      return c.json({ message: "ok", pets: value.pets });
+    },
+  );
 
-  app.get("/api/owner/:ref/pets", deps.route("/api/owner/:ref/pets", "read"), async (c) => {
-    const ref = c.req.param("ref");
-    const { value, hit } = await cache.get(ref, async (): Promise<OwnerPets> => {
-      const res = await upstreams.guard(
-        "owner",
-        { timeoutMs, routingKey: normaliseRef(ref), signal: clientSignal(c) },
-        (options) => upstreams.owner.listPets({ ownerRef: ref }, options),
-      );
-      return {
-        ownerId: res.owner?.id ?? "",
-        ownerEmail: res.owner?.email ?? "",
-        pets: res.pets.map((pet) => ({ Id: pet.id, Type: pet.type, Race: pet.race, Name: pet.name })),
-      };
-    });
-    c.header("X-Cache", hit ? "hit" : "miss");
-    return c.json({ message: "ok", pets: value.pets });
-  });
-
-  app.delete("/api/owner/remove-data/:ref", deps.route("/api/owner/remove-data/:ref", "write"), async (c) => {
-    const ref = c.req.param("ref");
-    // Invalidate at saga start: the owner is hidden from this moment on.
-    await cache.invalidate([ref]);
-    try {
-      const res = await upstreams.guard(
-        "owner",
-        { timeoutMs: config.TIMEOUT_REMOVE_DATA_MS, routingKey: normaliseRef(ref), signal: clientSignal(c) },
-        (options) => upstreams.owner.removeOwnerData({ ownerRef: ref }, options),
-      );
-      await cache.invalidate([ref, res.ownerId, res.ownerEmail]);
-      if (res.state === RemovalState.COMPLETED) return c.json({ message: "Owner deleted successfully" }, 200);
-      return c.json({ message: "Owner deletion in progress" }, 202);
-    } catch (error) {
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "delete",
+      path: "/api/owner/remove-data/{ref}",
+      policy: "write",
+      tags,
+      summary: "Remove an owner and everything held about their pets",
+      description:
+        "A saga: the owner is hidden at once; 200 when every participant finished within the deadline, else 202 and it completes by itself.",
+      request: { params: ownerRef },
+      responses: {
+        200: jsonResponse(
+          "Deleted everywhere",
+          z.object({ message: z.literal("Owner deleted successfully") }),
+          { message: "Owner deleted successfully" },
+        ),
+        202: jsonResponse(
+          "Hidden now; the rest completes by itself",
+          z.object({ message: z.literal("Owner deletion in progress") }),
+          { message: "Owner deletion in progress" },
+        ),
+        ...errorResponses(404),
+      },
+    },
+    async (c, { params }) => {
+      const ref = params.ref;
+      // Invalidate at saga start: the owner is hidden from this moment on.
       await cache.invalidate([ref]);
-      throw error;
-    }
-  });
+      try {
+        const res = await upstreams.guard(
+          "owner",
+          {
+            timeoutMs: config.TIMEOUT_REMOVE_DATA_MS,
+            routingKey: normaliseRef(ref),
+            signal: clientSignal(c),
+          },
+          (options) => upstreams.owner.removeOwnerData({ ownerRef: ref }, options),
+        );
+        await cache.invalidate([ref, res.ownerId, res.ownerEmail]);
+        if (res.state === RemovalState.COMPLETED)
+          return c.json({ message: "Owner deleted successfully" }, 200);
+        return c.json({ message: "Owner deletion in progress" }, 202);
+      } catch (error) {
+        await cache.invalidate([ref]);
+        throw error;
+      }
+    },
+  );
 }

@@ -1,4 +1,6 @@
-import type { Hono } from "hono";
+import { z } from "@hono/zod-openapi";
+import { defineRoute, type RestApp } from "../openapi/define-route.ts";
+import { errorResponse, jsonResponse } from "../openapi/responses.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 
 /** How much longer than its deadline /api/test/timeout asks DemoService.Slow to wait. */
@@ -9,32 +11,85 @@ export const TIMEOUT_OVERSHOOT_MS = 1000;
  * status: each calls DemoService through the same limiter, breaker and
  * deadline as every other route, and the status comes from what happens.
  */
-export function registerTestRoutes(app: Hono, deps: RouteDeps): void {
+export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
   const { upstreams, config } = deps;
+  const tags = ["resilience demonstration"];
 
-  app.get("/api/test/timeout", deps.route("/api/test/timeout", "read"), async (c) => {
-    const timeoutMs = config.TIMEOUT_TEST_MS;
-    const res = await upstreams.guard("demo", { timeoutMs, signal: clientSignal(c) }, (options) =>
-      upstreams.demo.slow({ delayMs: timeoutMs + TIMEOUT_OVERSHOOT_MS }, options),
-    );
-    return c.json({ message: "ok", waitedMs: res.waitedMs });
-  });
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/test/timeout",
+      policy: "read",
+      tags,
+      summary: "Calls an upstream that outlasts the route's deadline: 408",
+      responses: {
+        200: jsonResponse(
+          "Only if the upstream answered within TIMEOUT_TEST_MS (it is asked to wait 1 s longer)",
+          z.object({ message: z.literal("ok"), waitedMs: z.number() }),
+        ),
+      },
+    },
+    async (c) => {
+      const timeoutMs = config.TIMEOUT_TEST_MS;
+      const res = await upstreams.guard("demo", { timeoutMs, signal: clientSignal(c) }, (options) =>
+        upstreams.demo.slow({ delayMs: timeoutMs + TIMEOUT_OVERSHOOT_MS }, options),
+      );
+      return c.json({ message: "ok", waitedMs: res.waitedMs });
+    },
+  );
 
-  app.get("/api/test/rate-limit", deps.route("/api/test/rate-limit", "test"), async (c) => {
-    const res = await upstreams.guard(
-      "demo",
-      { timeoutMs: config.TIMEOUT_DEFAULT_MS, signal: clientSignal(c) },
-      (options) => upstreams.demo.ping({}, options),
-    );
-    return c.json({ message: res.message });
-  });
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/test/rate-limit",
+      policy: "test",
+      tags,
+      summary: "An ordinary route under the `test` rate-limit policy: spam it to get 429",
+      responses: {
+        200: jsonResponse("Within the limit", z.object({ message: z.string() }), { message: "ok" }),
+      },
+    },
+    async (c) => {
+      const res = await upstreams.guard(
+        "demo",
+        { timeoutMs: config.TIMEOUT_DEFAULT_MS, signal: clientSignal(c) },
+        (options) => upstreams.demo.ping({}, options),
+      );
+      return c.json({ message: res.message });
+    },
+  );
 
-  app.get("/api/test/circuit-breaker", deps.route("/api/test/circuit-breaker", "read"), async (c) => {
-    await upstreams.guard(
-      "demo",
-      { timeoutMs: config.TIMEOUT_DEFAULT_MS, signal: clientSignal(c) },
-      (options) => upstreams.demo.fail({}, options),
-    );
-    return c.json({ message: "ok" });
-  });
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/test/circuit-breaker",
+      policy: "read",
+      tags,
+      summary:
+        "Calls an upstream that throws: 500 `Exception thrown on purpose`, then 503 `Service unavailable: circuit open` once the breaker opens",
+      responses: {
+        200: jsonResponse(
+          "Never, unless the upstream stops throwing",
+          z.object({ message: z.literal("ok") }),
+        ),
+        500: errorResponse("The upstream threw (the breaker is closed)", {
+          error: "Exception thrown on purpose",
+        }),
+      },
+    },
+    async (c) => {
+      await upstreams.guard(
+        "demo",
+        { timeoutMs: config.TIMEOUT_DEFAULT_MS, signal: clientSignal(c) },
+        (options) => upstreams.demo.fail({}, options),
+      );
+      return c.json({ message: "ok" });
+    },
+  );
 }

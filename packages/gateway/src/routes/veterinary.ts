@@ -1,111 +1,68 @@
-import type {
-  Appointment,
-  ConsultationRecord,
-  Reminder,
-  Vaccination,
-} from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { AppointmentStatus, DueState, ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import type { Context, Hono } from "hono";
-import { z } from "zod";
-import { idempotencyKey } from "../http/idempotency-key.ts";
-import { check, readJson } from "../http/validate.ts";
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-key.ts";
+import { defineRoute, type RestApp } from "../openapi/define-route.ts";
+import { errorResponses, jsonResponse } from "../openapi/responses.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
+import {
+  appointmentSchema,
+  appointmentsQuery,
+  cancelBody,
+  endBody,
+  makeBody,
+  petParams,
+  recordSchema,
+  recordsQuery,
+  reminderSchema,
+  restAppointment,
+  restRecord,
+  restReminder,
+  restVaccination,
+  vaccinationBody,
+  vaccinationSchema,
+} from "./veterinary-shapes.ts";
 
-// Pet ids are strings; the first version's clients may send a number, which is read as its text.
-const petId = z.union([z.string(), z.number().int()]).transform(String);
-const optionalText = z.string().optional();
+export { restAppointment } from "./veterinary-shapes.ts";
 
-const makeBody = z.object({
-  petId,
-  dateTime: z.string(),
-  durationMinutes: z.number().int().optional(),
-  reason: optionalText,
+const ID = "0190c6f7-1b2c-7d3e-9f40-6a7b8c9d0e1f";
+const json = <S extends z.ZodType>(schema: S) => ({
+  required: true,
+  content: { "application/json": { schema } },
 });
-const endBody = z.object({ appointmentId: z.string(), details: z.string(), endedBy: optionalText });
-const cancelBody = z.object({ appointmentId: z.string() });
-const vaccinationBody = z.object({
-  petId,
-  vaccine: z.string(),
-  administeredAt: z.string(),
-  nextDueAt: optionalText,
-  batch: optionalText,
-  notes: optionalText,
-});
-const appointmentsQuery = z.object({ petId: z.string().min(1), from: optionalText, to: optionalText });
-const recordsQuery = z.object({
-  pageSize: z.coerce.number().int().min(0).max(1000).optional(),
-  pageToken: optionalText,
-});
-
-const label = (name: string | undefined) => (name ?? "unspecified").toLowerCase();
 const orUndefined = (text: string) => (text === "" ? undefined : text);
-
-/** REST shape of an appointment (camelCase, enum as lower-case word, empty instants omitted). */
-export function restAppointment(a: Appointment) {
-  return {
-    appointmentId: a.id,
-    petId: a.petId,
-    dateTime: a.startsAt,
-    durationMinutes: a.durationMinutes,
-    reason: a.reason,
-    status: label(AppointmentStatus[a.status]),
-    endedAt: orUndefined(a.endedAt),
-    cancelledAt: orUndefined(a.cancelledAt),
-  };
-}
-
-function restRecord(r: ConsultationRecord) {
-  return {
-    recordId: r.id,
-    petId: r.petId,
-    appointmentId: r.appointmentId,
-    details: r.details,
-    recordedAt: r.recordedAt,
-    endedBy: orUndefined(r.endedBy),
-  };
-}
-
-function restVaccination(v: Vaccination) {
-  return {
-    vaccinationId: v.id,
-    petId: v.petId,
-    vaccine: v.vaccine,
-    administeredAt: v.administeredAt,
-    nextDueAt: orUndefined(v.nextDueAt),
-    batch: orUndefined(v.batch),
-    notes: orUndefined(v.notes),
-    dueState: label(DueState[v.dueState]),
-    supersededBy: orUndefined(v.supersededBy),
-  };
-}
-
-function restReminder(r: Reminder) {
-  return {
-    vaccinationId: r.vaccinationId,
-    petId: r.petId,
-    vaccine: r.vaccine,
-    stage: label(ReminderStage[r.stage]),
-    sendAt: r.sendAt,
-    dueAt: r.dueAt,
-  };
-}
 
 /**
  * The veterinary routes of API.md, including the first version's
  * `POST /end-appointment`. The routing key is the pet id (the appointment id
  * where the request names no pet).
  */
-export function registerVeterinaryRoutes(app: Hono, deps: RouteDeps): void {
+export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
   const { upstreams, config } = deps;
   const timeoutMs = config.TIMEOUT_DEFAULT_MS;
+  const tags = ["veterinary"];
   const vet = <T>(c: Context, routingKey: string, call: Parameters<typeof upstreams.guard<T>>[2]) =>
     upstreams.guard("veterinary", { timeoutMs, routingKey, signal: clientSignal(c) }, call);
 
-  app.post(
-    "/api/veterinary/make-appointment",
-    deps.route("/api/veterinary/make-appointment", "write"),
-    async (c) => {
-      const body = await readJson(c, makeBody);
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "post",
+      path: "/api/veterinary/make-appointment",
+      policy: "write",
+      tags,
+      summary: "Make an appointment for a pet",
+      request: { body: json(makeBody) },
+      responses: {
+        201: jsonResponse(
+          "Made",
+          z.object({ message: z.literal("Appointment made"), appointmentId: z.string() }),
+          { message: "Appointment made", appointmentId: ID },
+        ),
+        ...errorResponses(400, 404, 409),
+      },
+    },
+    async (c, { body }) => {
       const res = await vet(c, body.petId, (options) =>
         upstreams.veterinary.makeAppointment(
           {
@@ -121,28 +78,58 @@ export function registerVeterinaryRoutes(app: Hono, deps: RouteDeps): void {
     },
   );
 
-  const endAppointment = async (c: Context) => {
-    const body = await readJson(c, endBody);
-    await vet(c, body.appointmentId, (options) =>
-      upstreams.veterinary.endAppointment(
-        { appointmentId: body.appointmentId, details: body.details, endedBy: body.endedBy },
-        options,
-      ),
+  for (const path of ["/api/veterinary/end-appointment", "/end-appointment"]) {
+    defineRoute(
+      app,
+      deps.route,
+      {
+        method: "post",
+        path,
+        policy: "write",
+        tags,
+        summary:
+          path === "/end-appointment"
+            ? "End an appointment (the first version's path)"
+            : "End an appointment",
+        description: "Writes a consultation record into the pet's medical history.",
+        request: { body: json(endBody) },
+        responses: {
+          200: jsonResponse("Ended", z.object({ message: z.literal("Appointment ended") }), {
+            message: "Appointment ended",
+          }),
+          ...errorResponses(400, 404, 409),
+        },
+      },
+      async (c, { body }) => {
+        await vet(c, body.appointmentId, (options) =>
+          upstreams.veterinary.endAppointment(
+            { appointmentId: body.appointmentId, details: body.details, endedBy: body.endedBy },
+            options,
+          ),
+        );
+        return c.json({ message: "Appointment ended" }, 200);
+      },
     );
-    return c.json({ message: "Appointment ended" }, 200);
-  };
-  app.post(
-    "/api/veterinary/end-appointment",
-    deps.route("/api/veterinary/end-appointment", "write"),
-    endAppointment,
-  );
-  app.post("/end-appointment", deps.route("/end-appointment", "write"), endAppointment);
+  }
 
-  app.post(
-    "/api/veterinary/cancel-appointment",
-    deps.route("/api/veterinary/cancel-appointment", "write"),
-    async (c) => {
-      const body = await readJson(c, cancelBody);
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "post",
+      path: "/api/veterinary/cancel-appointment",
+      policy: "write",
+      tags,
+      summary: "Cancel an appointment",
+      request: { body: json(cancelBody) },
+      responses: {
+        200: jsonResponse("Cancelled", z.object({ message: z.literal("Appointment cancelled") }), {
+          message: "Appointment cancelled",
+        }),
+        ...errorResponses(400, 404, 409),
+      },
+    },
+    async (c, { body }) => {
       await vet(c, body.appointmentId, (options) =>
         upstreams.veterinary.cancelAppointment({ appointmentId: body.appointmentId }, options),
       );
@@ -150,26 +137,61 @@ export function registerVeterinaryRoutes(app: Hono, deps: RouteDeps): void {
     },
   );
 
-  app.get("/api/veterinary/appointments", deps.route("/api/veterinary/appointments", "read"), async (c) => {
-    const query = check(appointmentsQuery, c.req.query(), "query");
-    const res = await vet(c, query.petId, (options) =>
-      upstreams.veterinary.listAppointments(
-        { petId: query.petId, from: query.from ?? "", to: query.to ?? "" },
-        options,
-      ),
-    );
-    return c.json({ message: "ok", appointments: res.appointments.map(restAppointment) });
-  });
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/veterinary/appointments",
+      policy: "read",
+      tags,
+      summary: "List a pet's appointments",
+      request: { query: appointmentsQuery },
+      responses: {
+        200: jsonResponse(
+          "The pet's appointments",
+          z.object({ message: z.literal("ok"), appointments: z.array(appointmentSchema) }),
+        ),
+        ...errorResponses(400, 404),
+      },
+    },
+    async (c, { query }) => {
+      const res = await vet(c, query.petId, (options) =>
+        upstreams.veterinary.listAppointments(
+          { petId: query.petId, from: query.from ?? "", to: query.to ?? "" },
+          options,
+        ),
+      );
+      return c.json({ message: "ok", appointments: res.appointments.map(restAppointment) });
+    },
+  );
 
-  app.get(
-    "/api/veterinary/pets/:petId/records",
-    deps.route("/api/veterinary/pets/:petId/records", "read"),
-    async (c) => {
-      const pet = c.req.param("petId");
-      const query = check(recordsQuery, c.req.query(), "query");
-      const res = await vet(c, pet, (options) =>
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/veterinary/pets/{petId}/records",
+      policy: "read",
+      tags,
+      summary: "A pet's consultation history, newest first",
+      request: { params: petParams, query: recordsQuery },
+      responses: {
+        200: jsonResponse(
+          "One page of records",
+          z.object({
+            message: z.literal("ok"),
+            records: z.array(recordSchema),
+            nextPageToken: z.string().optional(),
+          }),
+        ),
+        ...errorResponses(400, 404),
+      },
+    },
+    async (c, { params, query }) => {
+      const res = await vet(c, params.petId, (options) =>
         upstreams.veterinary.listRecords(
-          { petId: pet, pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "" },
+          { petId: params.petId, pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "" },
           options,
         ),
       );
@@ -181,45 +203,96 @@ export function registerVeterinaryRoutes(app: Hono, deps: RouteDeps): void {
     },
   );
 
-  app.post("/api/veterinary/vaccinations", deps.route("/api/veterinary/vaccinations", "write"), async (c) => {
-    const body = await readJson(c, vaccinationBody);
-    // A repeat with the same Idempotency-Key answers the first vaccination's id.
-    const requestId = idempotencyKey(c);
-    const res = await vet(c, body.petId, (options) =>
-      upstreams.veterinary.recordVaccination(
-        {
-          petId: body.petId,
-          vaccine: body.vaccine,
-          administeredAt: body.administeredAt,
-          nextDueAt: body.nextDueAt,
-          batch: body.batch,
-          notes: body.notes,
-          requestId,
-        },
-        options,
-      ),
-    );
-    return c.json({ message: "Vaccination recorded", vaccinationId: res.vaccination?.id ?? "" }, 201);
-  });
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "post",
+      path: "/api/veterinary/vaccinations",
+      policy: "write",
+      tags,
+      summary: "Record a vaccination (plans its reminders)",
+      description:
+        "With an `Idempotency-Key`, a repeat returns the first vaccination's id and writes no second row or reminders.",
+      request: { headers: idempotencyKeyHeaderSchema, body: json(vaccinationBody) },
+      responses: {
+        201: jsonResponse(
+          "Recorded (or, for a repeated Idempotency-Key, the first vaccination)",
+          z.object({ message: z.literal("Vaccination recorded"), vaccinationId: z.string() }),
+          { message: "Vaccination recorded", vaccinationId: ID },
+        ),
+        ...errorResponses(400, 404),
+      },
+    },
+    async (c, { body }) => {
+      // A repeat with the same Idempotency-Key answers the first vaccination's id.
+      const requestId = idempotencyKey(c);
+      const res = await vet(c, body.petId, (options) =>
+        upstreams.veterinary.recordVaccination(
+          {
+            petId: body.petId,
+            vaccine: body.vaccine,
+            administeredAt: body.administeredAt,
+            nextDueAt: body.nextDueAt,
+            batch: body.batch,
+            notes: body.notes,
+            requestId,
+          },
+          options,
+        ),
+      );
+      return c.json({ message: "Vaccination recorded", vaccinationId: res.vaccination?.id ?? "" }, 201);
+    },
+  );
 
-  app.get(
-    "/api/veterinary/pets/:petId/vaccinations",
-    deps.route("/api/veterinary/pets/:petId/vaccinations", "read"),
-    async (c) => {
-      const pet = c.req.param("petId");
-      const res = await vet(c, pet, (options) =>
-        upstreams.veterinary.listVaccinations({ petId: pet }, options),
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/veterinary/pets/{petId}/vaccinations",
+      policy: "read",
+      tags,
+      summary: "A pet's vaccinations and due dates",
+      request: { params: petParams },
+      responses: {
+        200: jsonResponse(
+          "The pet's vaccinations",
+          z.object({ message: z.literal("ok"), vaccinations: z.array(vaccinationSchema) }),
+        ),
+        ...errorResponses(404),
+      },
+    },
+    async (c, { params }) => {
+      const res = await vet(c, params.petId, (options) =>
+        upstreams.veterinary.listVaccinations({ petId: params.petId }, options),
       );
       return c.json({ message: "ok", vaccinations: res.vaccinations.map(restVaccination) });
     },
   );
 
-  app.get(
-    "/api/veterinary/pets/:petId/reminders",
-    deps.route("/api/veterinary/pets/:petId/reminders", "read"),
-    async (c) => {
-      const pet = c.req.param("petId");
-      const res = await vet(c, pet, (options) => upstreams.veterinary.listReminders({ petId: pet }, options));
+  defineRoute(
+    app,
+    deps.route,
+    {
+      method: "get",
+      path: "/api/veterinary/pets/{petId}/reminders",
+      policy: "read",
+      tags,
+      summary: "A pet's reminders still to be sent",
+      request: { params: petParams },
+      responses: {
+        200: jsonResponse(
+          "The pet's pending reminders",
+          z.object({ message: z.literal("ok"), reminders: z.array(reminderSchema) }),
+        ),
+        ...errorResponses(404),
+      },
+    },
+    async (c, { params }) => {
+      const res = await vet(c, params.petId, (options) =>
+        upstreams.veterinary.listReminders({ petId: params.petId }, options),
+      );
       return c.json({ message: "ok", reminders: res.reminders.map(restReminder) });
     },
   );

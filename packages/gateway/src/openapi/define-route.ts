@@ -1,0 +1,111 @@
+import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { BlankEnv, BlankSchema } from "hono/types";
+import type { z } from "zod";
+import type { PolicyName } from "../domain/rate-policy.ts";
+import { check, readJson } from "../http/validate.ts";
+import {
+  type ErrorStatus,
+  errorResponses,
+  headerRefs,
+  RATE_LIMIT_HEADERS_DOC,
+  REQUEST_ID_HEADER_DOC,
+  RETRY_AFTER_HEADER_DOC,
+} from "./responses.ts";
+
+type JsonBodySchema<R> = R extends {
+  request: { body: { content: { "application/json": { schema: infer S } } } };
+}
+  ? S
+  : undefined;
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Request<R> = R extends { request: infer Q } ? Q : undefined;
+
+/** The gateway's app: a Hono app whose routes carry their OpenAPI description. */
+export type RestApp = OpenAPIHono<BlankEnv, BlankSchema, "/">;
+
+/** What a handler receives: the request parts the route declares, already validated by their schemas. */
+export interface RouteInput<R extends RouteConfig> {
+  body: Output<JsonBodySchema<R>>;
+  query: Output<Request<R> extends { query: infer S } ? S : undefined>;
+  params: Request<R> extends { params: infer S } ? Output<S> : Record<string, string>;
+}
+
+/** A REST route: its OpenAPI description (createRoute's config) plus the rate-limit policy it is charged to. */
+export type RestRoute = RouteConfig & { policy?: PolicyName };
+
+/** Per-route middleware the gateway builds: names the route for metrics and charges its policy. */
+export type RouteMiddleware = (path: string, policy: PolicyName) => MiddlewareHandler;
+
+/** Hono's `:param` form of an OpenAPI `{param}` path. */
+export function honoPath(openApiPath: string): string {
+  return openApiPath.replaceAll(/\{([^}]+)\}/g, ":$1");
+}
+
+/**
+ * Declares one REST route in one place: the spec entry (the OpenAPI registry
+ * that `/openapi.json` is generated from) and the handler, behind the
+ * validators built from the very schemas the spec shows. Validation keeps the
+ * first version's error bodies byte for byte (`readJson`/`check`: content type,
+ * malformed JSON, then the body; then the query), so it runs here rather than
+ * in @hono/zod-openapi's own validators, whose content-type gate and query
+ * parsing differ in corner cases. Order on the wire: rate limit (labelled with
+ * the path pattern) → body → query → handler.
+ */
+export function defineRoute<R extends RestRoute>(
+  app: RestApp,
+  middleware: RouteMiddleware,
+  route: R,
+  handler: (c: Context, input: RouteInput<R>) => Response | Promise<Response>,
+): void {
+  const { policy, ...spec } = route;
+  app.openAPIRegistry.registerPath(documented(spec, policy));
+  const path = honoPath(route.path);
+  const media = route.request?.body?.content?.["application/json"];
+  const bodySchema = media && "schema" in media ? (media.schema as z.ZodType) : undefined;
+  const querySchema = route.request?.query as z.ZodType | undefined;
+  const paramsSchema = route.request?.params as z.ZodType | undefined;
+  const handlers: MiddlewareHandler[] = [];
+  handlers.push(policy ? middleware(path, policy) : labelOnly(path));
+  app.on([route.method.toUpperCase()], [path], ...handlers, async (c) => {
+    const body = bodySchema ? await readJson(c, bodySchema) : undefined;
+    const query = querySchema ? check(querySchema, c.req.query(), "query") : undefined;
+    const params = paramsSchema ? check(paramsSchema, c.req.param(), "path") : c.req.param();
+    return handler(c, { body, query, params } as RouteInput<R>);
+  });
+}
+
+function labelOnly(path: string): MiddlewareHandler {
+  return async function routeLabel(c, next) {
+    c.set("route", path);
+    await next();
+  };
+}
+
+/**
+ * Adds what every route of a kind answers, so no route can forget it: a
+ * rate-limited route calls an upstream under a deadline and a breaker (408,
+ * 429, 500, 503) and sends RateLimit-* on every answer (Retry-After on 429);
+ * a route with a body can get 413; every answer carries x-request-id.
+ */
+function documented(route: RouteConfig, policy: PolicyName | undefined): RouteConfig {
+  const defaults: ErrorStatus[] = [];
+  if (route.request?.body) defaults.push(413);
+  if (policy) defaults.push(408, 429, 500, 503);
+  const responses: RouteConfig["responses"] = { ...errorResponses(...defaults), ...route.responses };
+  for (const [status, response] of Object.entries(responses)) {
+    const limited = policy && status !== "413";
+    if ("$ref" in response) continue;
+    responses[status] = {
+      ...response,
+      headers: {
+        ...headerRefs(REQUEST_ID_HEADER_DOC),
+        ...(limited ? headerRefs(RATE_LIMIT_HEADERS_DOC) : {}),
+        ...(status === "429" ? headerRefs(RETRY_AFTER_HEADER_DOC) : {}),
+        ...(response.headers as object | undefined),
+      },
+    };
+  }
+  const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...route, responses: sorted };
+}

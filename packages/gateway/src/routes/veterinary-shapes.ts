@@ -1,0 +1,182 @@
+import { z } from "@hono/zod-openapi";
+import type {
+  Appointment,
+  ConsultationRecord,
+  Reminder,
+  Vaccination,
+} from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { AppointmentStatus, DueState, ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
+
+const PET = "0190c6f6-9a10-7c3e-8d21-5e6f7a8b9c0d";
+const APPOINTMENT = "0190c6f7-1b2c-7d3e-9f40-6a7b8c9d0e1f";
+const INSTANT = "2023-09-09T13:00:00.000Z";
+
+// Pet ids are strings; the first version's clients may send a number, which is read as its text.
+const petId = z
+  .union([z.string(), z.number().int()])
+  .transform(String)
+  .openapi({ description: "The pet id (a number is read as its text)", example: PET });
+const optionalText = z.string().optional();
+const instant = (description: string) => z.string().openapi({ description, example: INSTANT });
+
+/** Body of make-appointment. */
+export const makeBody = z
+  .object({
+    petId,
+    dateTime: instant("Start, ISO 8601"),
+    durationMinutes: z.number().int().optional(),
+    reason: optionalText,
+  })
+  .openapi("MakeAppointment", { example: { petId: PET, dateTime: INSTANT } });
+/** Body of end-appointment (both paths). */
+export const endBody = z
+  .object({ appointmentId: z.string(), details: z.string(), endedBy: optionalText })
+  .openapi("EndAppointment", { example: { appointmentId: APPOINTMENT, details: "dog is evil" } });
+/** Body of cancel-appointment. */
+export const cancelBody = z
+  .object({ appointmentId: z.string() })
+  .openapi("CancelAppointment", { example: { appointmentId: APPOINTMENT } });
+/** Body of vaccinations. */
+export const vaccinationBody = z
+  .object({
+    petId,
+    vaccine: z.string(),
+    administeredAt: instant("When it was given, ISO 8601"),
+    nextDueAt: optionalText,
+    batch: optionalText,
+    notes: optionalText,
+  })
+  .openapi("RecordVaccination", { example: { petId: PET, vaccine: "rabies", administeredAt: INSTANT } });
+/** Query of the appointments list. */
+export const appointmentsQuery = z.object({
+  petId: z.string().min(1).openapi({ example: PET }),
+  from: optionalText.openapi({ description: "Earliest start, ISO 8601" }),
+  to: optionalText.openapi({ description: "Latest start, ISO 8601" }),
+});
+/** Query of the records list. */
+export const recordsQuery = z.object({
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .openapi({ type: "integer", description: "0 = the service's default" }),
+  pageToken: optionalText.openapi({ description: "nextPageToken of the previous page" }),
+});
+/** Path parameter of the per-pet lists. */
+export const petParams = z.object({ petId: z.string().openapi({ example: PET }) });
+
+const words = (values: Record<string, string | number>) =>
+  Object.keys(values)
+    .filter((key) => Number.isNaN(Number(key)))
+    .map((key) => key.toLowerCase()) as [string, ...string[]];
+
+const label = (name: string | undefined) => (name ?? "unspecified").toLowerCase();
+const orUndefined = (text: string) => (text === "" ? undefined : text);
+
+/** An appointment as REST shows it. */
+export const appointmentSchema = z
+  .object({
+    appointmentId: z.string(),
+    petId: z.string(),
+    dateTime: z.string(),
+    durationMinutes: z.number().int(),
+    reason: z.string(),
+    status: z.enum(words(AppointmentStatus)),
+    endedAt: z.string().optional(),
+    cancelledAt: z.string().optional(),
+  })
+  .openapi("Appointment");
+
+/** REST shape of an appointment (camelCase, enum as lower-case word, empty instants omitted). */
+export function restAppointment(a: Appointment) {
+  return {
+    appointmentId: a.id,
+    petId: a.petId,
+    dateTime: a.startsAt,
+    durationMinutes: a.durationMinutes,
+    reason: a.reason,
+    status: label(AppointmentStatus[a.status]),
+    endedAt: orUndefined(a.endedAt),
+    cancelledAt: orUndefined(a.cancelledAt),
+  };
+}
+
+/** A consultation record as REST shows it. */
+export const recordSchema = z
+  .object({
+    recordId: z.string(),
+    petId: z.string(),
+    appointmentId: z.string(),
+    details: z.string(),
+    recordedAt: z.string(),
+    endedBy: z.string().optional(),
+  })
+  .openapi("ConsultationRecord");
+
+/** REST shape of a consultation record. */
+export function restRecord(r: ConsultationRecord) {
+  return {
+    recordId: r.id,
+    petId: r.petId,
+    appointmentId: r.appointmentId,
+    details: r.details,
+    recordedAt: r.recordedAt,
+    endedBy: orUndefined(r.endedBy),
+  };
+}
+
+/** A vaccination as REST shows it. */
+export const vaccinationSchema = z
+  .object({
+    vaccinationId: z.string(),
+    petId: z.string(),
+    vaccine: z.string(),
+    administeredAt: z.string(),
+    nextDueAt: z.string().optional(),
+    batch: z.string().optional(),
+    notes: z.string().optional(),
+    dueState: z.enum(words(DueState)),
+    supersededBy: z.string().optional(),
+  })
+  .openapi("Vaccination");
+
+/** REST shape of a vaccination. */
+export function restVaccination(v: Vaccination) {
+  return {
+    vaccinationId: v.id,
+    petId: v.petId,
+    vaccine: v.vaccine,
+    administeredAt: v.administeredAt,
+    nextDueAt: orUndefined(v.nextDueAt),
+    batch: orUndefined(v.batch),
+    notes: orUndefined(v.notes),
+    dueState: label(DueState[v.dueState]),
+    supersededBy: orUndefined(v.supersededBy),
+  };
+}
+
+/** A planned reminder as REST shows it. */
+export const reminderSchema = z
+  .object({
+    vaccinationId: z.string(),
+    petId: z.string(),
+    vaccine: z.string(),
+    stage: z.enum(words(ReminderStage)),
+    sendAt: z.string(),
+    dueAt: z.string(),
+  })
+  .openapi("Reminder");
+
+/** REST shape of a reminder. */
+export function restReminder(r: Reminder) {
+  return {
+    vaccinationId: r.vaccinationId,
+    petId: r.petId,
+    vaccine: r.vaccine,
+    stage: label(ReminderStage[r.stage]),
+    sendAt: r.sendAt,
+    dueAt: r.dueAt,
+  };
+}
