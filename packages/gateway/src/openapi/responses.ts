@@ -103,8 +103,14 @@ export function jsonResponse(description: string, schema: z.ZodType, example?: u
 
 /** References to headers registered once under components/headers (the spec stays small). */
 export function headerRefs(headers: Record<string, unknown>): Record<string, { $ref: string }> {
-  return Object.fromEntries(Object.keys(headers).map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+  return Object.fromEntries(
+    Object.keys(headers).map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+  );
 }
 
 /** Every header of this file, for components/headers. */
-export const SHARED_HEADERS = { ...REQUEST_ID_HEADER_DOC, ...RATE_LIMIT_HEADERS_DOC, ...RETRY_AFTER_HEADER_DOC };
+export const SHARED_HEADERS = {
+  ...REQUEST_ID_HEADER_DOC,
+  ...RATE_LIMIT_HEADERS_DOC,
+  ...RETRY_AFTER_HEADER_DOC,
+};
