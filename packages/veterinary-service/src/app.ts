@@ -36,6 +36,8 @@ export interface VeterinaryAppOptions {
   dueSoonDays?: number;
   dueGraceDays?: number;
   defaultAppointmentMinutes?: number;
+  /** IANA zone of the clinic (CLINIC_TIME_ZONE); default UTC. */
+  clinicTimeZone?: string;
   ownerTimeoutMs?: number;
   /** Test seam: faults injected inside repository transactions. */
   faults?: RepositoryFaults;
@@ -111,6 +113,7 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
     },
     defaultDurationMinutes: options.defaultAppointmentMinutes ?? 30,
     reminderOffsets: options.reminderOffsets ?? defaultOffsets(),
+    clinicTimeZone: options.clinicTimeZone ?? "UTC",
   });
   const tuning = { ...DEFAULT_TUNING, ...options.reminders };
   const scanner = options.notificationTransport

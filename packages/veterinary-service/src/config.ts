@@ -1,6 +1,7 @@
 import { kitConfigShape, millis } from "@vetmesh/kit";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
+import { isTimeZone } from "./domain/clinic-time.ts";
 import {
   DEFAULT_REMINDER_OFFSETS,
   parseReminderOffsets,
@@ -38,6 +39,11 @@ export const configShape = {
   DUE_GRACE_DAYS: days.default(7),
   /** Duration of an appointment made without one. */
   DEFAULT_APPOINTMENT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** IANA time zone of the clinic: working hours and local days (`date=`) are read in it; instants stay UTC on the wire. */
+  CLINIC_TIME_ZONE: z
+    .string()
+    .default("UTC")
+    .refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Berlin" }),
   /** Deadline of each call to the owner service (pet lookup); past it MakeAppointment answers Unavailable. */
   OWNER_TIMEOUT_MS: millis.default(2000),
   /** `upcoming=-14,due=0,overdue=7`: when each reminder stage is emailed, in days from the due date. */

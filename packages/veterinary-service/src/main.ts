@@ -23,6 +23,7 @@ const app = await createVeterinaryApp({
   dueSoonDays: config.DUE_SOON_DAYS,
   dueGraceDays: config.DUE_GRACE_DAYS,
   defaultAppointmentMinutes: config.DEFAULT_APPOINTMENT_MINUTES,
+  clinicTimeZone: config.CLINIC_TIME_ZONE,
   ownerTimeoutMs: config.OWNER_TIMEOUT_MS,
   instanceId: config.INSTANCE_ID,
   clock: createProcessClock({ offsetMs: config.CLOCK_OFFSET_MS, offsetFile: config.CLOCK_OFFSET_FILE }),

@@ -47,12 +47,43 @@ export const vaccinationBody = z
     notes: optionalText,
   })
   .openapi("RecordVaccination", { example: { petId: PET, vaccine: "rabies", administeredAt: INSTANT } });
-/** Query of the appointments list. */
-export const appointmentsQuery = z.object({
-  petId: z.string().min(1).openapi({ example: PET }),
-  from: optionalText.openapi({ description: "Earliest start, ISO 8601" }),
-  to: optionalText.openapi({ description: "Latest start, ISO 8601" }),
-});
+/** A local calendar day. */
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-03-29")
+  .openapi({ example: "2026-03-29" });
+
+/**
+ * Query of the appointments list: a pet's (petId, optional from/to or date),
+ * or, without petId, the whole clinic's for a local day (date, read in the
+ * veterinary service's CLINIC_TIME_ZONE) or a from/to range (at most 31 days,
+ * checked by the service).
+ */
+export const appointmentsQuery = z
+  .object({
+    petId: z.string().min(1).optional().openapi({ example: PET, description: "Omit for the whole clinic" }),
+    from: optionalText.openapi({ description: "Earliest start, ISO 8601" }),
+    to: optionalText.openapi({ description: "Latest start (exclusive), ISO 8601" }),
+    date: localDate.optional().openapi({ description: "A local day of the clinic, instead of from/to" }),
+    vetId: z.string().min(1).max(64).optional().openapi({ description: "Only this vet's appointments" }),
+  })
+  .superRefine((q, ctx) => {
+    if (q.date !== undefined && (q.from !== undefined || q.to !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["date"], message: "give either date or from and to, not both" });
+    } else if (q.petId === undefined && q.date === undefined) {
+      if (q.from === undefined && q.to === undefined) {
+        // The first version's answer to a bare list: petId is what is missing.
+        ctx.addIssue({ code: "invalid_type", expected: "string", input: undefined, path: ["petId"] });
+      } else if (q.from === undefined || q.to === undefined) {
+        const missing = q.from === undefined ? "from" : "to";
+        ctx.addIssue({
+          code: "custom",
+          path: [missing],
+          message: "from and to are both required without petId",
+        });
+      }
+    }
+  });
 /** Query of the records list. */
 export const recordsQuery = z.object({
   pageSize: z.coerce
@@ -86,6 +117,11 @@ export const appointmentSchema = z
     status: z.enum(words(AppointmentStatus)),
     endedAt: z.string().optional(),
     cancelledAt: z.string().optional(),
+    vetId: z
+      .string()
+      .optional()
+      .openapi({ description: "The vet booked (absent when the clinic has no vets)" }),
+    type: z.string().optional().openapi({ description: "The appointment type, e.g. consultation" }),
   })
   .openapi("Appointment");
 
@@ -100,6 +136,8 @@ export function restAppointment(a: Appointment) {
     status: label(AppointmentStatus[a.status]),
     endedAt: orUndefined(a.endedAt),
     cancelledAt: orUndefined(a.cancelledAt),
+    vetId: orUndefined(a.vetId),
+    type: orUndefined(a.type),
   };
 }
 

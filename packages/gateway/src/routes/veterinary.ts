@@ -145,20 +145,27 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       path: "/api/veterinary/appointments",
       policy: "read",
       tags,
-      summary: "List a pet's appointments",
+      summary: "List a pet's appointments, or the whole clinic's for a day or range",
       request: { query: appointmentsQuery },
       responses: {
         200: jsonResponse(
-          "The pet's appointments",
+          "The appointments, in start order",
           z.object({ message: z.literal("ok"), appointments: z.array(appointmentSchema) }),
         ),
         ...errorResponses(400, 404),
       },
     },
     async (c, { query }) => {
-      const res = await vet(c, query.petId, (options) =>
+      // Without a pet the call has no routing key: any instance answers the clinic-wide list.
+      const res = await vet(c, query.petId ?? "", (options) =>
         upstreams.veterinary.listAppointments(
-          { petId: query.petId, from: query.from ?? "", to: query.to ?? "" },
+          {
+            petId: query.petId ?? "",
+            from: query.from ?? "",
+            to: query.to ?? "",
+            date: query.date ?? "",
+            vetId: query.vetId ?? "",
+          },
           options,
         ),
       );

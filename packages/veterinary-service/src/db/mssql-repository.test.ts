@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import {
   claimWhere,
+  clinicRangeWhere,
   createMssqlRepository,
   currentVaccinationWhere,
   lockedIdsQuery,
@@ -30,6 +31,20 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
         "select top(1) [id] from [appointments] with (updlock, holdlock) where (([appointments].[pet_id] = @par0) and " +
         "([appointments].[status] <> @par1) and ([appointments].[starts_at] < @par2) and ([appointments].[ends_at] > @par3))",
       params: ["p1", "cancelled", 2000, 1000],
+    });
+  });
+
+  test("clinic-wide list: a start range (appointments_starts_idx), optionally one vet's", () => {
+    const query = db
+      .select({ id: appointments.id })
+      .from(appointments)
+      .where(clinicRangeWhere({ from: 1000, to: 2000, vetId: "vet-1" }))
+      .toSQL();
+    expect(query).toEqual({
+      sql:
+        "select [id] from [appointments] where (([appointments].[starts_at] >= @par0) and " +
+        "([appointments].[starts_at] < @par1) and ([appointments].[vet_id] = @par2))",
+      params: [1000, 2000, "vet-1"],
     });
   });
 

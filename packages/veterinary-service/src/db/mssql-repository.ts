@@ -57,6 +57,13 @@ export function overlapWhere(row: Pick<AppointmentRow, "petId" | "startsAt" | "e
   );
 }
 
+/** The clinic-wide list's filter: start within [from, to) (appointments_starts_idx), optionally one vet's. */
+export function clinicRangeWhere(range: { from: number; to: number; vetId?: string }): SQL | undefined {
+  const conditions: SQL[] = [gte(appointments.startsAt, range.from), lt(appointments.startsAt, range.to)];
+  if (range.vetId !== undefined) conditions.push(eq(appointments.vetId, range.vetId));
+  return and(...conditions);
+}
+
 /** The current (not superseded) vaccinations of a pet's vaccine. */
 export function currentVaccinationWhere(petId: string, key: string): SQL | undefined {
   return and(
@@ -207,6 +214,14 @@ export async function createMssqlRepository(options: {
         .select()
         .from(appointments)
         .where(and(...conditions))
+        .orderBy(asc(appointments.startsAt), asc(appointments.id));
+      return rows.map(asAppointment);
+    },
+    async listClinicAppointments(range) {
+      const rows = await db
+        .select()
+        .from(appointments)
+        .where(clinicRangeWhere(range))
         .orderBy(asc(appointments.startsAt), asc(appointments.id));
       return rows.map(asAppointment);
     },

@@ -19,6 +19,8 @@ const outcome = await repo.insertAppointment({
   createdAt: 0,
   endedAt: null,
   cancelledAt: null,
+  vetId: null,
+  type: null,
 });
 process.stdout.write(`${outcome.kind}\n`);
 await repo.close();

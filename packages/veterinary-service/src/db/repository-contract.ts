@@ -21,6 +21,8 @@ export function appointmentRow(overrides: Partial<AppointmentRow> = {}): Appoint
     createdAt: T0,
     endedAt: null,
     cancelledAt: null,
+    vetId: null,
+    type: null,
     ...overrides,
   };
 }
@@ -153,6 +155,21 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       const some = await repo.listAppointments("pet-1", { from: T0 + 60 * MIN, to: T0 + 120 * MIN });
       expect(some.map((r) => r.startsAt)).toEqual([T0 + 60 * MIN]);
       expect(await repo.listAppointments("pet-x", {})).toEqual([]);
+    });
+
+    test("clinic-wide list: every pet's in [from, to), by start then id; optionally one vet's", async () => {
+      const rows = [
+        appointmentRow({ petId: "pet-b", startsAt: T0 + 60 * MIN, vetId: "vet-1", type: "surgery" }),
+        appointmentRow({ petId: "pet-a", startsAt: T0, vetId: "vet-2" }),
+        appointmentRow({ petId: "pet-c", startsAt: T0 + 120 * MIN }),
+      ];
+      for (const row of rows) await repo.insertAppointment(row);
+      const all = await repo.listClinicAppointments({ from: T0, to: T0 + 120 * MIN });
+      expect(all).toEqual([rows[1]!, rows[0]!]);
+      expect(await repo.listClinicAppointments({ from: T0, to: T0 + 180 * MIN, vetId: "vet-1" })).toEqual([
+        rows[0]!,
+      ]);
+      expect(await repo.listClinicAppointments({ from: T0 + MIN, to: T0 + 60 * MIN })).toEqual([]);
     });
 
     test("records page newest first by (recordedAt, id)", async () => {

@@ -22,6 +22,10 @@ export interface AppointmentRow {
   createdAt: number;
   endedAt: number | null;
   cancelledAt: number | null;
+  /** The vet booked; null when the clinic has no vets configured. */
+  vetId: string | null;
+  /** The appointment type (a key of APPOINTMENT_TYPES); null when none was given. */
+  type: string | null;
 }
 
 /** A consultation record row, written when its appointment ends. */
@@ -139,6 +143,8 @@ export interface VeterinaryRepository {
   cancelAppointment(id: string, at: number): Promise<TransitionOutcome<object>>;
   /** A pet's appointments with from <= startsAt < to, ordered by start. */
   listAppointments(petId: string, range: { from?: number; to?: number }): Promise<AppointmentRow[]>;
+  /** The whole clinic's appointments (optionally one vet's) with from <= startsAt < to, ordered by start. */
+  listClinicAppointments(range: { from: number; to: number; vetId?: string }): Promise<AppointmentRow[]>;
   /** A pet's records, newest first, strictly after `after` in that order. */
   listRecords(petId: string, limit: number, after?: { recordedAt: number; id: string }): Promise<RecordRow[]>;
   /**

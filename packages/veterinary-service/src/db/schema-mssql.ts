@@ -18,8 +18,14 @@ export const appointments = mssqlTable(
     createdAt: bigint("created_at", { mode: "number" }).notNull(),
     endedAt: bigint("ended_at", { mode: "number" }),
     cancelledAt: bigint("cancelled_at", { mode: "number" }),
+    vetId: nvarchar("vet_id", { length: 64 }),
+    type: nvarchar("type", { length: 64 }),
   },
-  (t) => [index("appointments_pet_starts_idx").on(t.petId, t.startsAt)],
+  (t) => [
+    index("appointments_pet_starts_idx").on(t.petId, t.startsAt),
+    index("appointments_starts_idx").on(t.startsAt),
+    index("appointments_vet_starts_idx").on(t.vetId, t.startsAt),
+  ],
 );
 
 /** One row per ended appointment: the pet's medical history. */

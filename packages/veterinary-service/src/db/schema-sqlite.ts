@@ -19,8 +19,16 @@ export const appointments = sqliteTable(
     createdAt: integer("created_at").notNull(),
     endedAt: integer("ended_at"),
     cancelledAt: integer("cancelled_at"),
+    /** The vet booked (added by the scheduling migration); null when the clinic has no vets. */
+    vetId: text("vet_id"),
+    /** The appointment type, e.g. consultation; null when none was given. */
+    type: text("type"),
   },
-  (t) => [index("appointments_pet_starts_idx").on(t.petId, t.startsAt)],
+  (t) => [
+    index("appointments_pet_starts_idx").on(t.petId, t.startsAt),
+    index("appointments_starts_idx").on(t.startsAt),
+    index("appointments_vet_starts_idx").on(t.vetId, t.startsAt),
+  ],
 );
 
 /** One row per ended appointment: the pet's medical history. */

@@ -36,6 +36,8 @@ describe("sqlite repository on a shared file", () => {
       createdAt: 0,
       endedAt: null,
       cancelledAt: null,
+      vetId: null,
+      type: null,
     });
     expect(await a.insertAppointment(row("a"))).toEqual({ kind: "created" });
     expect((await b.insertAppointment(row("b"))).kind).toBe("overlap");

@@ -41,6 +41,13 @@ export function chunks<T>(items: readonly T[], size = ERASE_CHUNK): T[][] {
   return out;
 }
 
+/** The clinic-wide list's filter: start within [from, to), optionally one vet's. */
+function clinicRangeWhere(range: { from: number; to: number; vetId?: string }): SQL | undefined {
+  const conditions: SQL[] = [gte(appointments.startsAt, range.from), lt(appointments.startsAt, range.to)];
+  if (range.vetId !== undefined) conditions.push(eq(appointments.vetId, range.vetId));
+  return and(...conditions);
+}
+
 function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
   return { ...row, stage: row.stage as ReminderRow["stage"], status: row.status as ReminderRow["status"] };
 }
@@ -149,6 +156,15 @@ export function createSqliteRepository(options: {
         .select()
         .from(appointments)
         .where(and(...conditions))
+        .orderBy(asc(appointments.startsAt), asc(appointments.id))
+        .all();
+      return rows.map(asAppointment);
+    },
+    async listClinicAppointments(range) {
+      const rows = db
+        .select()
+        .from(appointments)
+        .where(clinicRangeWhere(range))
         .orderBy(asc(appointments.startsAt), asc(appointments.id))
         .all();
       return rows.map(asAppointment);

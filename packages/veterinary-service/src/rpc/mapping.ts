@@ -32,6 +32,8 @@ export function toAppointment(row: AppointmentRow): Appointment {
     status: STATUS[row.status],
     endedAt: formatInstant(row.endedAt),
     cancelledAt: formatInstant(row.cancelledAt),
+    vetId: row.vetId ?? "",
+    type: row.type ?? "",
   });
 }
 

@@ -7,6 +7,7 @@ import { DAY_MS, parseInstant, parseOptionalInstant } from "../domain/instants.t
 import { decodePageToken, encodePageToken, pageSize } from "../domain/page-token.ts";
 import { planReminders, type StageOffset } from "../domain/reminder-stages.ts";
 import { type VaccineIntervals, vaccineKey } from "../domain/vaccine-intervals.ts";
+import { clinicRange, listRange } from "./list-range.ts";
 import { toAppointment, toRecord, toReminder, toVaccination } from "./mapping.ts";
 import type { PetLookup } from "./owner-lookup.ts";
 import { optionalRequestId, optionalText, requiredText } from "./validate.ts";
@@ -21,6 +22,8 @@ export interface VeterinaryDeps {
   defaultIntervalDays?: number;
   windows: DueWindows;
   defaultDurationMinutes: number;
+  /** IANA zone of the clinic: local days and working hours are read in it. */
+  clinicTimeZone: string;
   /** Reminder stages planned for each vaccination with a due date. */
   reminderOffsets: readonly StageOffset[];
 }
@@ -68,6 +71,8 @@ export function createVeterinaryService(
         createdAt: now(),
         endedAt: null,
         cancelledAt: null,
+        vetId: null,
+        type: null,
       };
       const outcome = await deps.repository.insertAppointment(row);
       if (outcome.kind === "overlap") {
@@ -104,14 +109,17 @@ export function createVeterinaryService(
     },
 
     async listAppointments(req) {
-      const petId = requiredText("pet_id", req.petId, 128);
-      const from = parseOptionalInstant("from", req.from);
-      const to = parseOptionalInstant("to", req.to);
-      if (from !== undefined && to !== undefined && to < from)
-        throw invalid("to", "to must not be before from");
+      const petId = optionalText("pet_id", req.petId, 128);
+      const range = listRange(req, deps.clinicTimeZone);
+      const vetId = optionalText("vet_id", req.vetId, 64) ?? undefined;
+      if (petId === null) {
+        const rows = await deps.repository.listClinicAppointments({ ...clinicRange(range), vetId });
+        return { appointments: rows.map(toAppointment) };
+      }
       await knownPet(petId);
-      const rows = await deps.repository.listAppointments(petId, { from, to });
-      return { appointments: rows.map(toAppointment) };
+      const rows = await deps.repository.listAppointments(petId, range);
+      const ofVet = rows.filter((row) => vetId === undefined || row.vetId === vetId);
+      return { appointments: ofVet.map(toAppointment) };
     },
 
     async listRecords(req) {
