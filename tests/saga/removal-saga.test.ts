@@ -15,6 +15,7 @@ import { NotificationService } from "@vetmesh/contracts/notification/v1/notifica
 import { OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { type DatabaseFiles, findOrphans, rowsAbout } from "../support/invariants.ts";
+import { personalDataLeft } from "../support/personal-data.ts";
 import { eventually, startProcess, stopAll, type TestProcess } from "../support/process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vetmesh-saga-"));
@@ -22,6 +23,7 @@ const files: Required<DatabaseFiles> = {
   owner: join(dir, "owner.db"),
   veterinary: join(dir, "veterinary.db"),
   notification: join(dir, "notification.db"),
+  mailbox: join(dir, "mail"),
 };
 let discoveryUrl = "";
 const running: { owner?: TestProcess; veterinary?: TestProcess; notification?: TestProcess } = {};
@@ -61,7 +63,7 @@ const startNotification = () =>
       SMTP_TIMEOUT_MS: "500",
       NOTIFY_BACKOFF_BASE_MS: "3600000",
       NOTIFY_BACKOFF_CAP_MS: "3600000",
-      MAILBOX_DIR: join(dir, "mail"),
+      MAILBOX_DIR: files.mailbox,
     },
   });
 
@@ -118,13 +120,14 @@ async function seedOwner(label: string) {
     administeredAt: new Date().toISOString(),
   });
   await notificationClient().enqueueEmail({
-    idempotencyKey: `reminder-${email}`,
+    idempotencyKey: `reminder-${owner!.id}-rabies`,
     recipient: email,
     subject: "Vaccination due",
-    text: "Your cat's rabies vaccination is due.",
+    text: "Ðéjà vu's rabies vaccination is due.",
     html: "",
   });
   const about = { ownerIds: [owner!.id], petIds: [dog!.id, cat!.id], emails: [email] };
+  expect(personalDataLeft(files, [email, "Devil incarnate", "Ðéjà vu"]).length).toBeGreaterThan(0);
   expect(rowsAbout(files, about)).toEqual({
     owners: 1,
     pets: 2,
@@ -134,7 +137,7 @@ async function seedOwner(label: string) {
     vaccinations: 1,
     pendingEmails: 1,
   });
-  return { email, owner: owner!, about };
+  return { email, owner: owner!, about, personal: [email, "Devil incarnate", "Ðéjà vu"] };
 }
 
 const NOTHING_LEFT = {
@@ -164,7 +167,7 @@ afterAll(async () => {
 
 describe("removal saga across processes", () => {
   test("happy path: COMPLETED, and no row about the owner, pets, appointments, records, vaccinations or pending emails", async () => {
-    const { email, owner, about } = await seedOwner("happy");
+    const { email, owner, about, personal } = await seedOwner("happy");
     const res = await ownerClient().removeOwnerData({ ownerRef: email }, { timeoutMs: 10_000 });
     expect(res).toMatchObject({ state: RemovalState.COMPLETED, ownerId: owner.id, ownerEmail: email });
     expect(rowsAbout(files, about)).toEqual(NOTHING_LEFT);
@@ -173,10 +176,11 @@ describe("removal saga across processes", () => {
       .catch((error) => ConnectError.from(error).code);
     expect(again).toBe(Code.NotFound);
     expect(findOrphans(files)).toEqual([]);
+    expect(personalDataLeft(files, personal)).toEqual([]);
   }, 30_000);
 
   test("veterinary stopped: IN_PROGRESS, owner hidden, nothing erased there; restarted, the saga completes by itself", async () => {
-    const { email, about } = await seedOwner("vetdown");
+    const { email, about, personal } = await seedOwner("vetdown");
     await stop(running.veterinary, "SIGTERM");
     const res = await ownerClient().removeOwnerData({ ownerRef: email }, { timeoutMs: 1_500 });
     expect(res.state).toBe(RemovalState.IN_PROGRESS);
@@ -201,10 +205,11 @@ describe("removal saga across processes", () => {
     await eventually(() => sagaStep(res.sagaId) === "done", 20_000, 100);
     expect(rowsAbout(files, about)).toEqual(NOTHING_LEFT);
     expect(findOrphans(files)).toEqual([]);
+    expect(personalDataLeft(files, personal)).toEqual([]);
   }, 60_000);
 
   test("owner SIGKILLed after step 2 (vet erased, notification down): restarted, the saga completes", async () => {
-    const { email, about } = await seedOwner("killed");
+    const { email, about, personal } = await seedOwner("killed");
     await stop(running.notification, "SIGTERM");
     const res = await ownerClient().removeOwnerData({ ownerRef: email }, { timeoutMs: 1_500 });
     expect(res.state).toBe(RemovalState.IN_PROGRESS);
@@ -227,5 +232,6 @@ describe("removal saga across processes", () => {
       .catch((error) => ConnectError.from(error).code);
     expect(after).toBe(Code.NotFound);
     expect(findOrphans(files)).toEqual([]);
+    expect(personalDataLeft(files, personal)).toEqual([]);
   }, 60_000);
 });

@@ -1,18 +1,40 @@
 /**
  * The invariant checker of the removal saga: scans the owner, veterinary and
  * notification SQLite databases (attached to one read connection) for rows
- * that point at an owner or pet that no longer exists, and for saga-log
- * states that contradict the data. Returns one sentence per violation, so a
+ * that point at an owner or pet that no longer exists (every table that names
+ * one: pets, appointments, records, vaccinations, reminders, outbox messages in
+ * any state, finished saga rows) and the mailbox folder for files addressed to
+ * one, and for saga-log states that contradict the data. Its other half,
+ * personal-data.ts, scans every column of every table for the owner's data. Returns one sentence per violation, so a
  * test can `expect(findOrphans(files)).toEqual([])` and see what leaked.
  */
 import { Database } from "bun:sqlite";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
-/** Paths of the services' SQLite files; a missing file counts as an empty database. */
+/** Paths of the services' SQLite files (a missing file counts as an empty database) and the mailbox folder. */
 export interface DatabaseFiles {
   owner: string;
   veterinary?: string;
   notification?: string;
+  /** The notification service's MAILBOX_DIR: every .eml file must be addressed to an existing owner. */
+  mailbox?: string;
+}
+
+/** Mailbox files whose To: address is not an existing owner's. */
+function mailboxOrphans(db: Database, mailbox: string): string[] {
+  if (!existsSync(mailbox)) return [];
+  const found: string[] = [];
+  for (const file of readdirSync(mailbox).filter((name) => name.endsWith(".eml"))) {
+    const header = readFileSync(join(mailbox, file), "utf8").match(
+      /^To: (?:.*<)?([^<>\s]+@[^<>\s]+?)>?\s*$/im,
+    );
+    const to = header?.[1]?.toLowerCase() ?? "";
+    if (!db.query("SELECT 1 FROM main.owners WHERE email = ?").get(to)) {
+      found.push(`mailbox: file addressed to an owner that does not exist (${file})`);
+    }
+  }
+  return found;
 }
 
 type Check = { db: "owner" | "veterinary" | "notification"; what: string; sql: string };
@@ -35,7 +57,12 @@ const CHECKS: Check[] = [
     what: "saga marked done while its owner still exists",
     sql: "SELECT s.id AS id FROM main.removal_sagas s JOIN main.owners o ON o.id = s.owner_id WHERE s.step = 'done'",
   },
-  ...["appointments", "consultation_records", "vaccinations"].map(
+  {
+    db: "owner",
+    what: "finished saga that still holds the owner's address or an error",
+    sql: "SELECT s.id AS id FROM main.removal_sagas s WHERE s.step = 'done' AND (s.owner_email <> '' OR s.last_error IS NOT NULL)",
+  },
+  ...["appointments", "consultation_records", "vaccinations", "reminders"].map(
     (table): Check => ({
       db: "veterinary",
       what: `${table} row of a pet that does not exist`,
@@ -44,10 +71,17 @@ const CHECKS: Check[] = [
   ),
   {
     db: "notification",
-    what: "pending email to an owner that does not exist",
+    what: "email (pending, sent, dead or cancelled) still addressed to an owner that does not exist",
     sql:
       "SELECT m.id AS id FROM notif.outbox_messages m LEFT JOIN main.owners o ON o.email = lower(trim(m.recipient)) " +
-      "WHERE m.state = 'pending' AND o.id IS NULL",
+      "WHERE m.recipient <> '' AND o.id IS NULL",
+  },
+  {
+    db: "notification",
+    what: "email whose address was erased but whose subject or bodies were not",
+    sql:
+      "SELECT m.id AS id FROM notif.outbox_messages m " +
+      "WHERE m.recipient = '' AND (m.subject <> '' OR m.text_body <> '' OR m.html_body <> '' OR m.last_error IS NOT NULL)",
   },
 ];
 
@@ -81,6 +115,7 @@ export function findOrphans(files: DatabaseFiles): string[] {
       const rows = db.query(check.sql).all() as Array<{ id: string }>;
       for (const row of rows) violations.push(`${check.db}: ${check.what} (id ${row.id})`);
     }
+    if (files.mailbox) violations.push(...mailboxOrphans(db, files.mailbox));
     return violations;
   } finally {
     db.close();

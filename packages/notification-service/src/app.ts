@@ -93,6 +93,7 @@ export async function createNotificationApp(options: NotificationAppOptions): Pr
     messageIdDomain: domainOf(config.MAIL_FROM),
     now,
     onEnqueued: () => dispatcher.wake(),
+    eraseDelivered: (recipient) => transport.erase(recipient),
   });
   if (options.startDispatcher ?? true) dispatcher.start();
   logger.info("notification outbox ready", {

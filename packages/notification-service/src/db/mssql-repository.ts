@@ -4,7 +4,7 @@ import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle, getMsSqlConnectionParams, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
-import type { OutboxRecord } from "../domain/outbox.ts";
+import { ERASED_MESSAGE_FIELDS, type OutboxRecord } from "../domain/outbox.ts";
 import { migrationsFolder } from "./migrate.ts";
 import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-mssql.ts";
@@ -69,6 +69,7 @@ export function mssqlStatements(db: NodeMsSqlDatabase) {
           leaseUntil: null,
         })
         .where(and(eq(t.recipient, recipient), inArray(t.state, ["pending", "dead"]))),
+    erase: (recipient: string) => db.update(t).set(ERASED_MESSAGE_FIELDS).where(eq(t.recipient, recipient)),
   };
 }
 
@@ -179,10 +180,11 @@ export function createMssqlOutboxRepository(
 
     async cancelPending(recipient, sagaId, now) {
       await q.cancel(recipient, sagaId, now);
+      await q.erase(recipient);
       const [counted] = await db
         .select({ n: sql<number>`count(*)` })
         .from(t)
-        .where(and(eq(t.recipient, recipient), eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)));
+        .where(and(eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)));
       return Number(counted?.n ?? 0);
     },
 

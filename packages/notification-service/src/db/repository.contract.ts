@@ -154,6 +154,35 @@ export function outboxRepositoryContract(name: string, open: () => Promise<Outbo
       );
     });
 
+    test("cancelPending erases the personal data of every message to the recipient, sent ones too, and only theirs", async () => {
+      await repo.enqueue(message("k1"));
+      await repo.enqueue(message("k2"));
+      await repo.enqueue(message("other", "bob@example.com"));
+      const claimed = await repo.claimDue({ owner: "a", now: T0, leaseMs: LEASE, limit: 3 });
+      await repo.markSent("id-k2", claimed.find((m) => m.id === "id-k2")!.leaseToken, T0);
+      expect(await repo.cancelPending("ann@example.com", "saga-1", T0 + 1)).toBe(1);
+      for (const [id, state] of [
+        ["id-k1", "cancelled"],
+        ["id-k2", "sent"],
+      ] as const) {
+        expect(await repo.get(id)).toMatchObject({
+          state,
+          idempotencyKey: id.slice(3),
+          recipient: "",
+          subject: "",
+          textBody: "",
+          htmlBody: "",
+          lastError: null,
+        });
+      }
+      expect(await repo.get("id-other")).toMatchObject({
+        recipient: "bob@example.com",
+        subject: "subject other",
+      });
+      // The idempotency key still holds: the same key does not store (or send) a second message.
+      expect((await repo.enqueue(message("k2"))).created).toBe(false);
+    });
+
     test("a send that completes after a cancellation is still recorded as sent (it was)", async () => {
       await repo.enqueue(message("k1"));
       const [claimed] = await repo.claimDue({ owner: "a", now: T0, leaseMs: LEASE, limit: 1 });

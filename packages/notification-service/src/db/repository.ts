@@ -40,9 +40,10 @@ export interface OutboxRepository {
   /** Dead → pending with fresh attempts; returns the row (unchanged if not dead), undefined if unknown. */
   retryDead(id: string, now: number): Promise<OutboxRecord | undefined>;
   /**
-   * Cancels the recipient's pending and dead messages on behalf of a saga and
-   * returns how many messages that saga has cancelled for the recipient in
-   * total, so a repeated call answers the same.
+   * Cancels the recipient's pending and dead messages on behalf of a saga,
+   * erases the personal data of every message to the recipient (sent ones
+   * too: {@link ERASED_MESSAGE_FIELDS}), and returns how many messages that
+   * saga has cancelled in total, so a repeated call answers the same.
    */
   cancelPending(recipient: string, sagaId: string, now: number): Promise<number>;
   /** One message by id. */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sqliteHealth } from "@vetmesh/kit/db";
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import type { OutboxRecord } from "../domain/outbox.ts";
+import { ERASED_MESSAGE_FIELDS, type OutboxRecord } from "../domain/outbox.ts";
 import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-sqlite.ts";
 
@@ -164,10 +164,11 @@ export function createSqliteOutboxRepository(client: Database): OutboxRepository
           })
           .where(and(eq(t.recipient, recipient), inArray(t.state, ["pending", "dead"])))
           .run();
+        tx.update(t).set(ERASED_MESSAGE_FIELDS).where(eq(t.recipient, recipient)).run();
         const counted = tx
           .select({ n: sql<number>`count(*)` })
           .from(t)
-          .where(and(eq(t.recipient, recipient), eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)))
+          .where(and(eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)))
           .get();
         return Number(counted?.n ?? 0);
       }, immediate);

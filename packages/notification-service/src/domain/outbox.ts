@@ -25,6 +25,20 @@ export interface OutboxRecord {
   sentAt: number | null;
 }
 
+/**
+ * What a removal leaves of a message to the removed owner: the row stays (its
+ * idempotency key still stops a second send, its state still counts), every
+ * field that holds personal data (address, subject, bodies, the last error,
+ * which may quote the address) is blanked.
+ */
+export const ERASED_MESSAGE_FIELDS = {
+  recipient: "",
+  subject: "",
+  textBody: "",
+  htmlBody: "",
+  lastError: null,
+} as const;
+
 /** A message the caller asked us to send, after validation. */
 export interface EmailRequest {
   idempotencyKey: string;

@@ -51,6 +51,8 @@ export function createNotificationServiceImpl(deps: {
   now: () => number;
   /** Called after a new message is stored, to wake the local dispatcher. */
   onEnqueued: () => void;
+  /** Deletes the local copies of mail delivered to a recipient (the mailbox folder's files). */
+  eraseDelivered: (recipient: string) => Promise<number>;
 }): ServiceImpl<typeof NotificationService> {
   const { repository } = deps;
   return {
@@ -94,6 +96,7 @@ export function createNotificationServiceImpl(deps: {
       const sagaId = request.sagaId.trim();
       if (!sagaId || sagaId.length > 200) throw invalid("saga_id", "must be 1-200 characters");
       const cancelled = await repository.cancelPending(recipient, sagaId, deps.now());
+      await deps.eraseDelivered(recipient);
       return { cancelled };
     },
   };

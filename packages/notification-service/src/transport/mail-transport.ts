@@ -23,6 +23,11 @@ export interface SendResult {
 export interface MailTransport {
   readonly kind: "smtp" | "mailbox";
   send(mail: OutgoingMail): Promise<SendResult>;
+  /**
+   * Deletes whatever this transport keeps locally of the messages it delivered to `recipient`
+   * (the owner-removal saga); returns how many were deleted. SMTP keeps nothing: 0.
+   */
+  erase(recipient: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import type { MailTransport, OutgoingMail } from "./mail-transport.ts";
@@ -45,6 +45,23 @@ export function createMailboxTransport(dir: string): MailTransport {
       await writeFile(temporary, info.message as Buffer);
       await rename(temporary, path);
       return { response: `written ${name}` };
+    },
+    async erase(recipient) {
+      // Named after the recipient, and the recipient is in every header block: check both.
+      const address = recipient.trim().toLowerCase();
+      if (!address) return 0;
+      const named = mailboxFileName({ to: address, messageId: "", createdAt: 0 }).split("_")[1] ?? address;
+      let erased = 0;
+      const files = await readdir(dir).catch(() => [] as string[]);
+      for (const file of files.filter((name) => name.endsWith(".eml"))) {
+        const path = join(dir, file);
+        const text = await readFile(path, "utf8").catch(() => "");
+        if (file.toLowerCase().includes(`_${named}_`) || text.toLowerCase().includes(address)) {
+          await rm(path, { force: true });
+          erased++;
+        }
+      }
+      return erased;
     },
     async close() {
       renderer.close();

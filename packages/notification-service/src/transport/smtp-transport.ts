@@ -35,6 +35,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): MailTranspor
   });
   return {
     kind: "smtp",
+    async erase() {
+      return 0; // delivered mail lives on the mail server, not here
+    },
     async send(mail) {
       const info = await transporter.sendMail({
         from: mail.from,

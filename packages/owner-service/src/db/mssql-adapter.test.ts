@@ -200,7 +200,7 @@ describe("SQL Server adapter on driver answers", () => {
       "BEGIN",
       "delete from [pets]",
       "delete from [owners]",
-      "update [removal_sagas] set [step] = @par0, [last_error] = @par1, [lease_owner] = @par2, [lease_until] = @par3, [updated_at] = @par4, [completed_at] = @par5",
+      "update [removal_sagas] set [owner_email] = @par0, [step] = @par1, [last_error] = @par2, [lease_owner] = @par3, [lease_until] = @par4, [updated_at] = @par5, [completed_at] = @par6",
       "COMMIT",
     ]);
   });

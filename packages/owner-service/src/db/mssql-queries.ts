@@ -1,7 +1,13 @@
 import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { MsSqlDatabase } from "drizzle-orm/mssql-core";
 import type { NodeMsSqlPreparedQueryHKT, NodeMsSqlQueryResultHKT } from "drizzle-orm/node-mssql";
-import type { OwnerRecord, PetRecord, SagaRecord, SagaStep } from "../domain/records.ts";
+import {
+  ERASED_EMAIL,
+  type OwnerRecord,
+  type PetRecord,
+  type SagaRecord,
+  type SagaStep,
+} from "../domain/records.ts";
 import { owners, pets, removalSagas } from "./schema-mssql.ts";
 
 /** Any Drizzle SQL Server database or transaction: the real pool, a transaction, or `drizzle.mock()`. */
@@ -84,6 +90,7 @@ export function mssqlQueries(db: AnyMsSqlDb) {
           leaseOwner: null,
           leaseUntil: null,
           lastError: null,
+          ownerEmail: ERASED_EMAIL,
         })
         .where(eq(removalSagas.id, sagaId)),
     releaseSaga: (id: string, leaseOwner: string) =>

@@ -177,7 +177,13 @@ for (const dialect of dialects) {
       expect(await repo.findOwnerById(o.id)).toBeUndefined();
       expect(await repo.findPet(p.id)).toBeUndefined();
       expect(await repo.listPets(o.id)).toEqual([]);
-      expect(await repo.findSaga(s.id)).toMatchObject({ step: "done", completedAt: 20, leaseOwner: null });
+      expect(await repo.findSaga(s.id)).toMatchObject({
+        step: "done",
+        completedAt: 20,
+        leaseOwner: null,
+        ownerEmail: "",
+        lastError: null,
+      });
       expect(await repo.listUnfinishedSagaIds()).not.toContain(s.id);
       expect(await repo.claimSaga(s.id, "a", 0, 99)).toBe(false);
       // The email is free again once the owner is gone.

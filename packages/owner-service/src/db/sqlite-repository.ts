@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { isSqliteUniqueViolation, sqliteHealth } from "@vetmesh/kit/db";
 import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { type SagaRecord, toSagaStep } from "../domain/records.ts";
+import { ERASED_EMAIL, type SagaRecord, toSagaStep } from "../domain/records.ts";
 import type { OwnerRepository } from "./repository.ts";
 import { owners, pets, removalSagas } from "./schema-sqlite.ts";
 
@@ -147,6 +147,7 @@ export function createSqliteRepository(client: Database): OwnerRepository {
               leaseOwner: null,
               leaseUntil: null,
               lastError: null,
+              ownerEmail: ERASED_EMAIL,
             })
             .where(eq(removalSagas.id, sagaId))
             .run();

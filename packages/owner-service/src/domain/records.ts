@@ -30,6 +30,13 @@ export const SAGA_STEPS = ["erase_veterinary", "cancel_notifications", "erase_ow
 /** One step of {@link SAGA_STEPS}. */
 export type SagaStep = (typeof SAGA_STEPS)[number];
 
+/**
+ * What a finished saga keeps of the owner's address: nothing. The log row
+ * stays (owner id and steps, so a late duplicate is recognised), the address
+ * and the last error (which may quote it) are erased when the saga is done.
+ */
+export const ERASED_EMAIL = "";
+
 /** A row of the saga log. */
 export interface SagaRecord {
   id: string;

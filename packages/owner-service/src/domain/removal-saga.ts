@@ -183,7 +183,9 @@ export function createRemovalSaga(deps: {
         const saga = await repo.findSaga(sagaId);
         if (!saga) break;
         drive(saga.id);
-        return waitFor(saga, waitMs);
+        const outcome = await waitFor(saga, waitMs);
+        // A finished saga's row no longer holds the address; the caller still learns whose data went.
+        return { ...outcome, saga: { ...outcome.saga, ownerEmail: owner.email } };
       }
       throw notFound("owner not found");
     },

@@ -319,7 +319,9 @@ export const NotificationService: GenService<{
     output: typeof RetryDeadLetterResponseSchema;
   },
   /**
-   * Cancels every pending message to a recipient (removal saga). Idempotent.
+   * Cancels every pending message to a recipient and erases the personal
+   * data (address, subject, bodies) of every message to them, sent ones
+   * included, and the local mailbox copies (removal saga). Idempotent.
    *
    * @generated from rpc vetmesh.notification.v1.NotificationService.CancelPending
    */
