@@ -3,11 +3,14 @@
  * invalid UTF-8, path tricks, SQL and script injection, oversized bodies,
  * wrong content types and methods) over every gateway route and the Connect
  * pass-through — health, owner and test routes, then the veterinary ones —
- * with the owner, veterinary and demo services behind it. Zero 5xx, zero crashes, every answer a JSON body. The seed is fixed (FUZZ_SEED
- * overrides it) so a failure replays.
+ * with the owner, veterinary and demo services behind it. Zero 5xx, zero crashes, every answer a JSON body.
+ * Then email addresses: the issue's four and 1,000 damaged ones are 400 naming `email` on every route
+ * that takes one (body, path, Connect), and 200 plausible ones (IDN included) register and list.
+ * The seed is fixed (FUZZ_SEED overrides it) so a failure replays.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { stopAll } from "../support/process.ts";
+import { damagedAddress, ISSUE_ADDRESSES, plausibleAddress } from "./address-cases.ts";
 import {
   buildRequest,
   createRng,
@@ -16,7 +19,7 @@ import {
   type Route,
   VETERINARY_ROUTES,
 } from "./fuzz-cases.ts";
-import { getUrl, httpBase, type Mesh, startMesh } from "./harness.ts";
+import { getUrl, httpBase, type Mesh, postJson, startMesh } from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
@@ -106,4 +109,50 @@ test(`${COUNT} malformed requests over ${ROUTES.length} health, owner and test r
 
 test(`${VET_COUNT} malformed requests over ${VETERINARY_ROUTES.length} veterinary routes: zero 5xx, zero crashes, every answer JSON`, async () => {
   await fuzz(VETERINARY_ROUTES, VET_COUNT, SEED + 1);
+}, 120_000);
+
+test("email addresses: the issue's 4 and 1,000 damaged ones are 400 naming email on every owner route; 200 plausible ones register and list", async () => {
+  const rng = createRng(SEED + 2);
+  const bad = [...ISSUE_ADDRESSES, ...Array.from({ length: 1000 }, () => damagedAddress(rng))];
+  const wrong: string[] = [];
+  const expect400 = async (what: string, response: Promise<Response>) => {
+    const res = await response;
+    const body = (await res.json()) as { details?: { field?: string } };
+    if (res.status !== 400 || body.details?.field !== "email") {
+      wrong.push(`${what} → ${res.status} ${JSON.stringify(body).slice(0, 160)}`);
+    }
+  };
+  for (const email of bad) {
+    const path = encodeURIComponent(email);
+    const shown = JSON.stringify(email);
+    await Promise.all([
+      expect400(`register ${shown}`, postJson(`${gateway}/api/owner/register`, { email })),
+      expect400(
+        `register-pet ${shown}`,
+        postJson(`${gateway}/api/owner/register-pet`, { email, type: "Dog", race: "", name: "Rex" }),
+      ),
+      expect400(`pets ${shown}`, getUrl(`${gateway}/api/owner/${path}/pets`)),
+      expect400(
+        `remove-data ${shown}`,
+        fetch(`${gateway}/api/owner/remove-data/${path}`, {
+          method: "DELETE",
+          signal: AbortSignal.timeout(5000),
+        }),
+      ),
+    ]);
+    const rpc = await postJson(`${gateway}/vetmesh.owner.v1.OwnerService/RegisterOwner`, { email });
+    const rpcBody = (await rpc.json()) as { code?: string };
+    if (rpc.status !== 400 || rpcBody.code !== "invalid_argument") {
+      wrong.push(`RegisterOwner ${shown} → ${rpc.status} ${JSON.stringify(rpcBody).slice(0, 160)}`);
+    }
+  }
+  for (let i = 0; i < 200; i++) {
+    const email = plausibleAddress(rng, `n${i}`);
+    const res = await postJson(`${gateway}/api/owner/register`, { email });
+    const listed = await getUrl(`${gateway}/api/owner/${encodeURIComponent(email)}/pets`);
+    if (res.status !== 201 || listed.status !== 200) {
+      wrong.push(`valid ${JSON.stringify(email)} → register ${res.status}, list ${listed.status}`);
+    }
+  }
+  expect(wrong.slice(0, 20)).toEqual([]);
 }, 120_000);

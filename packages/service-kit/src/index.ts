@@ -7,6 +7,13 @@ export {
   millis,
 } from "./config.ts";
 export {
+  type EmailAddressResult,
+  MAX_DOMAIN_LENGTH,
+  MAX_EMAIL_ADDRESS_LENGTH,
+  MAX_LOCAL_PART_LENGTH,
+  parseEmailAddress,
+} from "./email-address.ts";
+export {
   conflict,
   DomainError,
   type DomainErrorKind,
@@ -32,3 +39,4 @@ export {
 export { type RunningService, runService, type ServiceDefinition, startService } from "./server.ts";
 export { createStatusApp, type HealthCheck } from "./status.ts";
 export { createTelemetry, type Telemetry } from "./telemetry.ts";
+export { controlCharacterIn, singleLineReason } from "./text.ts";

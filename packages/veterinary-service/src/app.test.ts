@@ -308,6 +308,10 @@ describe("RecordVaccination and ListVaccinations", () => {
       vet.recordVaccination({ petId, vaccine: "", administeredAt: "2023-01-10" }),
       "vaccine",
     );
+    // The vaccine name goes into the reminder's subject line: no CR/LF or other control character.
+    for (const vaccine of ["Rabies\r\nBcc: x@y.com", "Rab\u0000ies", "Rab\u2028ies"]) {
+      await expectInvalid(vet.recordVaccination({ petId, vaccine, administeredAt: "2023-01-10" }), "vaccine");
+    }
     await expectInvalid(
       vet.recordVaccination({ petId, vaccine: "Rabies", administeredAt: "2023-13-45" }),
       "administered_at",

@@ -1,4 +1,4 @@
-import { kitConfigShape, millis } from "@vetmesh/kit";
+import { kitConfigShape, millis, singleLineReason } from "@vetmesh/kit";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
 import { isTimeZone } from "./domain/clinic-time.ts";
@@ -69,7 +69,12 @@ export const configShape = {
   /** Deadline of each EnqueueEmail call to the notification service. */
   NOTIFICATION_TIMEOUT_MS: millis.default(5000),
   /** Signs the reminder emails. */
-  CLINIC_NAME: z.string().min(1).max(200).default("vetmesh veterinary clinic"),
+  CLINIC_NAME: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((name) => singleLineReason(name) === undefined, "must be one line without control characters")
+    .default("vetmesh veterinary clinic"),
   /**
    * Test/demo knob: shifts this process's clock by this many ms (may be
    * negative), so a real process can be moved to a reminder's send time.

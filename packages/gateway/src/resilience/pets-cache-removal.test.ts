@@ -8,6 +8,8 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test:gateway:${crypto.randomUUID()}:`;
 const redis = createRedis(REDIS_URL, 500);
 const harnesses: Array<{ close(): Promise<void> }> = [];
+// An owner id as the owner service issues them (a UUID): the gateway checks {email} paths are an id or an address.
+const GONE_ID = "0190c6f6-8f0e-7a51-9c43-2b1b6c1d5e4f";
 afterAll(async () => {
   for (const h of harnesses) await h.close();
   const keys = await redis.keys(`${prefix}*`);
@@ -31,7 +33,7 @@ function racingOwner() {
         listCalls++;
         if (removed && listCalls > 1) throw new ConnectError("owner not found", Code.NotFound);
         const snapshot = {
-          owner: { id: "gone-owner", email: "gone@asd.com" },
+          owner: { id: GONE_ID, email: "gone@asd.com" },
           pets: [{ id: "p1", type: "Dog", race: "x", name: "Rex" }],
         };
         entered();
@@ -42,7 +44,7 @@ function racingOwner() {
       },
       removeOwnerData() {
         removed = true;
-        return { state: RemovalState.COMPLETED, ownerId: "gone-owner", ownerEmail: "gone@asd.com" };
+        return { state: RemovalState.COMPLETED, ownerId: GONE_ID, ownerEmail: "gone@asd.com" };
       },
     });
   });
@@ -68,7 +70,7 @@ describe("pets cache vs. remove-data (real Redis)", () => {
     expect(raced.status).toBe(200);
     expect(raced.headers.get("x-cache")).toBe("miss");
     // The next read must go to the upstream (404), by email and by id, never to the stale list.
-    for (const ref of ["gone@asd.com", "gone-owner"]) {
+    for (const ref of ["gone@asd.com", GONE_ID]) {
       const after = await h.app.request(`/api/owner/${ref}/pets`);
       expect(after.status).toBe(404);
       expect(await after.json()).toEqual({ error: "owner not found" });

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { RemovalState } from "@vetmesh/contracts/owner/v1/owner";
+import { emailAddress, ownerRef as ownerRefField } from "../http/fields.ts";
 import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-key.ts";
+import { check } from "../http/validate.ts";
 import { defineRoute, type RestApp } from "../openapi/define-route.ts";
 import { errorResponses, jsonResponse, X_CACHE_HEADER_DOC } from "../openapi/responses.ts";
 import { normaliseRef, type OwnerPets } from "../resilience/pets-cache.ts";
@@ -9,13 +11,16 @@ import { clientSignal, type RouteDeps } from "./context.ts";
 const EMAIL = "email@asd.com";
 const UUID = "0190c6f6-8f0e-7a51-9c43-2b1b6c1d5e4f";
 
-const registerBody = z.object({ email: z.string() }).openapi("RegisterOwner", { example: { email: EMAIL } });
+const registerBody = z
+  .object({ email: emailAddress() })
+  .openapi("RegisterOwner", { example: { email: EMAIL } });
 const registerPetBody = z
-  .object({ email: z.string(), type: z.string(), race: z.string(), name: z.string() })
+  .object({ email: ownerRefField(), type: z.string(), race: z.string(), name: z.string() })
   .openapi("RegisterPet", {
     description: "`email` is the owner's email or ownerId",
     example: { email: EMAIL, type: "Dog", race: "Chihuaua", name: "Devil incarnate" },
   });
+const pathRef = ownerRefField();
 const ownerRef = z.object({
   ref: z.string().openapi({
     description: "The owner's email, or the ownerId that register returned",
@@ -29,7 +34,8 @@ const pet = z
 /**
  * The owner routes of API.md. The routing key is the owner's email (or id, as
  * given), so one owner's calls land on one instance. The pets list is cached;
- * register-pet and remove-data invalidate it by email and by id. An
+ * register-pet and remove-data invalidate it by email and by id. Emails (in
+ * bodies and paths) are checked at the edge by the kit's address rule. An
  * `Idempotency-Key` header on register-pet makes a repeat return the first pet.
  */
 export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
@@ -140,7 +146,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { params }) => {
-      const ref = params.ref;
+      const ref = check(pathRef, params.ref, "email");
       const { value, hit } = await cache.get(ref, async (): Promise<OwnerPets> => {
         const res = await upstreams.guard(
           "owner",
@@ -185,7 +191,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { params }) => {
-      const ref = params.ref;
+      const ref = check(pathRef, params.ref, "email");
       // Invalidate at saga start: the owner is hidden from this moment on.
       await cache.invalidate([ref]);
       try {

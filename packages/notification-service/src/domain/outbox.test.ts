@@ -29,6 +29,11 @@ describe("validateEmailRequest", () => {
       html: "",
     });
   });
+  test("the recipient is normalised by the kit's rule: an IDN domain is stored in punycode", () => {
+    expect(validateEmailRequest({ ...valid, recipient: "Hans@Bücher.de" }).recipient).toBe(
+      "hans@xn--bcher-kva.de",
+    );
+  });
   test("names the offending field", () => {
     expect(fieldOf(() => validateEmailRequest({ ...valid, idempotencyKey: "a".repeat(201) }))).toBe(
       "idempotency_key",
@@ -36,6 +41,15 @@ describe("validateEmailRequest", () => {
     expect(fieldOf(() => validateEmailRequest({ ...valid, recipient: "ann@localhost" }))).toBe("recipient");
     expect(fieldOf(() => validateEmailRequest({ ...valid, recipient: "a b@example.com" }))).toBe("recipient");
     expect(fieldOf(() => validateEmailRequest({ ...valid, subject: "x\ny" }))).toBe("subject");
+    // The kit's one address rule (issue #19): what no mail system accepts never enters the outbox.
+    for (const recipient of [
+      "a\u0000b@asd.com",
+      "../../etc/passwd@asd.com",
+      "a..b@asd.com",
+      "<script>@asd.com",
+    ]) {
+      expect(fieldOf(() => validateEmailRequest({ ...valid, recipient }))).toBe("recipient");
+    }
     expect(fieldOf(() => validateEmailRequest({ ...valid, text: "", html: "" }))).toBe("text");
     expect(fieldOf(() => validateEmailRequest({ ...valid, html: "x".repeat(1_000_001) }))).toBe("html");
   });

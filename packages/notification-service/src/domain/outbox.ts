@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { invalid } from "@vetmesh/kit";
+import { invalid, parseEmailAddress } from "@vetmesh/kit";
 
 /** Lifecycle of an outbox message; mirrors the proto's MessageState. */
 export type MessageState = "pending" | "sent" | "dead" | "cancelled";
@@ -49,23 +49,23 @@ export interface EmailRequest {
 }
 
 const KEY = /^[A-Za-z0-9._:@/+=-]{1,200}$/;
-// Deliberately plain: one @, no spaces or control characters, a dotted domain.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const MAX_BODY = 1_000_000;
 
 /**
  * Validates an EnqueueEmail request. Rejects CR/LF in the subject (header
- * injection) and lower-cases the recipient so CancelPending matches it
- * whatever case the caller used.
+ * injection) and normalises the recipient by the kit's address rule
+ * (lower-cased, punycode domain) so CancelPending matches it whatever form
+ * the caller used.
  */
 export function validateEmailRequest(input: EmailRequest): EmailRequest {
   const idempotencyKey = input.idempotencyKey.trim();
   if (!KEY.test(idempotencyKey)) {
     throw invalid("idempotency_key", "must be 1-200 characters of letters, digits and . _ : @ / + = -");
   }
-  const recipient = input.recipient.trim().toLowerCase();
-  if (recipient.length > 254 || !EMAIL.test(recipient))
-    throw invalid("recipient", "must be an email address");
+  // The kit's one address rule: what the owner service stored is accepted as is, nothing else.
+  const address = parseEmailAddress(input.recipient);
+  if (!address.ok) throw invalid("recipient", `recipient is not a valid email address: ${address.reason}`);
+  const recipient = address.address;
   const subject = input.subject.trim();
   if (!subject) throw invalid("subject", "must not be empty");
   if (subject.length > 998 || /[\r\n]/.test(subject))

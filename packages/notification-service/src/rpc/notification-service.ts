@@ -7,7 +7,7 @@ import {
   type OutboxMessage,
   OutboxMessageSchema,
 } from "@vetmesh/contracts/notification/v1/notification";
-import { DomainError, invalid, notFound } from "@vetmesh/kit";
+import { DomainError, invalid, notFound, parseEmailAddress } from "@vetmesh/kit";
 import type { OutboxRepository } from "../db/repository.ts";
 import type { NotificationMetrics } from "../dispatch/metrics.ts";
 import {
@@ -91,7 +91,9 @@ export function createNotificationServiceImpl(deps: {
     },
 
     async cancelPending(request) {
-      const recipient = request.recipient.trim().toLowerCase();
+      // The enqueue form of the address (punycode domain); an address stored before the rule still matches.
+      const parsed = parseEmailAddress(request.recipient);
+      const recipient = parsed.ok ? parsed.address : request.recipient.trim().toLowerCase();
       if (!recipient) throw invalid("recipient", "must not be empty");
       const sagaId = request.sagaId.trim();
       if (!sagaId || sagaId.length > 200) throw invalid("saga_id", "must be 1-200 characters");

@@ -1,7 +1,7 @@
-import { invalid } from "@vetmesh/kit";
+import { invalid, MAX_EMAIL_ADDRESS_LENGTH, parseEmailAddress, singleLineReason } from "@vetmesh/kit";
 
 /** RFC 5321 caps a forward path at 254 characters; also the email column's length. */
-export const MAX_EMAIL_LENGTH = 254;
+export const MAX_EMAIL_LENGTH = MAX_EMAIL_ADDRESS_LENGTH;
 /**
  * Pet type/race/name limit, in UTF-16 code units (JS `length`), which is
  * exactly what SQL Server's nvarchar(100) counts, so both dialects accept the
@@ -9,20 +9,17 @@ export const MAX_EMAIL_LENGTH = 254;
  */
 export const MAX_PET_FIELD_LENGTH = 100;
 
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Trims and lower-cases an email, then validates it; the normalised form is
- * what the UNIQUE index compares, so "A@x.org " and "a@x.org" collide.
+ * Validates an email by the kit's one address rule and returns its normalised
+ * form (trimmed, lower-cased, IDN domain in punycode), which is what the
+ * UNIQUE index compares: "A@x.org " and "a@x.org" collide.
  */
 export function normaliseEmail(raw: string, field = "email"): string {
-  const email = raw.trim().toLowerCase();
-  if (email.length === 0) throw invalid(field, "email is required");
-  if (email.length > MAX_EMAIL_LENGTH)
-    throw invalid(field, `email must be at most ${MAX_EMAIL_LENGTH} characters`);
-  if (!EMAIL.test(email)) throw invalid(field, "email is not a valid address");
-  return email;
+  const result = parseEmailAddress(raw);
+  if (!result.ok) throw invalid(field, `email ${result.reason}`);
+  return result.address;
 }
 
 /** An owner reference (`owner_ref`): the owner's UUID, or their email (the first version accepted both). */
@@ -46,13 +43,16 @@ export interface PetInput {
 /**
  * Type and name are required (not blank); race is optional (the issue lists
  * only name and type as required; an empty race is stored as ""). Every field
- * is capped at {@link MAX_PET_FIELD_LENGTH}.
+ * is capped at {@link MAX_PET_FIELD_LENGTH} and is one line without control
+ * characters: the name and type travel into reminder emails (subject line).
  */
 export function validatePet(input: PetInput): PetInput {
   for (const field of ["type", "race", "name"] as const) {
     if (input[field].length > MAX_PET_FIELD_LENGTH) {
       throw invalid(field, `${field} must be at most ${MAX_PET_FIELD_LENGTH} characters`);
     }
+    const reason = singleLineReason(input[field]);
+    if (reason) throw invalid(field, `${field} ${reason}`);
   }
   if (input.type.trim().length === 0) throw invalid("type", "type is required");
   if (input.name.trim().length === 0) throw invalid("name", "name is required");

@@ -1,4 +1,4 @@
-import { invalid } from "@vetmesh/kit";
+import { invalid, singleLineReason } from "@vetmesh/kit";
 
 /** A required, trimmed, bounded string field; InvalidArgument names the field otherwise. */
 export function requiredText(field: string, value: string, max = 200): string {
@@ -6,6 +6,18 @@ export function requiredText(field: string, value: string, max = 200): string {
   if (trimmed === "") throw invalid(field, `${field} is required`);
   if (trimmed.length > max) throw invalid(field, `${field} must be at most ${max} characters`);
   return trimmed;
+}
+
+/**
+ * A required single-line text (a vaccine name): it travels into a reminder
+ * email's subject, so a CR/LF or other control character is refused here,
+ * before it is stored, rather than poisoning the outbox later.
+ */
+export function requiredLine(field: string, value: string, max = 200): string {
+  const text = requiredText(field, value, max);
+  const reason = singleLineReason(text);
+  if (reason) throw invalid(field, `${field} ${reason}`);
+  return text;
 }
 
 /** An optional bounded string field; empty or absent is null. */

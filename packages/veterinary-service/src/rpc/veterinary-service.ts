@@ -10,7 +10,7 @@ import { type VaccineIntervals, vaccineKey } from "../domain/vaccine-intervals.t
 import { clinicRange, listRange } from "./list-range.ts";
 import { toAppointment, toRecord, toReminder, toVaccination } from "./mapping.ts";
 import type { PetLookup } from "./owner-lookup.ts";
-import { optionalRequestId, optionalText, requiredText } from "./validate.ts";
+import { optionalRequestId, optionalText, requiredLine, requiredText } from "./validate.ts";
 
 /** What the public veterinary RPCs depend on, all injected. */
 export interface VeterinaryDeps {
@@ -136,7 +136,7 @@ export function createVeterinaryService(
 
     async recordVaccination(req) {
       const petId = requiredText("pet_id", req.petId, 128);
-      const vaccine = requiredText("vaccine", req.vaccine, 200);
+      const vaccine = requiredLine("vaccine", req.vaccine, 200);
       const administeredAt = parseInstant("administered_at", req.administeredAt, { allowDate: true });
       let nextDueAt = parseOptionalInstant("next_due_at", req.nextDueAt, { allowDate: true }) ?? null;
       if (nextDueAt !== null && nextDueAt <= administeredAt) {
