@@ -17,6 +17,7 @@ COPY packages/owner-service/package.json packages/owner-service/
 COPY packages/veterinary-service/package.json packages/veterinary-service/
 COPY packages/notification-service/package.json packages/notification-service/
 COPY packages/demo-service/package.json packages/demo-service/
+COPY packages/web/package.json packages/web/
 COPY mesh/discovery/package.json mesh/discovery/
 COPY mesh/balancer/package.json mesh/balancer/
 COPY tests/package.json tests/
@@ -30,6 +31,12 @@ FROM manifests AS migrate-deps
 RUN bun install --frozen-lockfile --ignore-scripts \
       --filter ./packages/owner-service --filter ./packages/veterinary-service --filter ./packages/notification-service
 
+# The front desk web app (packages/web/dist, never committed), bundled here for the gateway to serve at /.
+FROM manifests AS web
+RUN bun install --frozen-lockfile --ignore-scripts --filter ./packages/web
+COPY packages/web packages/web
+RUN bun packages/web/build.ts
+
 FROM ${BUN_IMAGE} AS runtime
 WORKDIR /app
 # HOST: listen on every interface inside a container (the kit's default is loopback).
@@ -40,6 +47,7 @@ COPY . .
 USER 1000:1000
 
 FROM runtime AS gateway
+COPY --from=web /app/packages/web/dist /app/packages/web/dist
 WORKDIR /app/packages/gateway
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -7,7 +7,7 @@ TOOLS := .tools
 # Bun comes from the npm package `bun`, pinned, installed into .tools/ unless the right one is on PATH.
 BUN := $(shell if command -v bun >/dev/null && [ "$$(bun --version)" = "$(BUN_VERSION)" ]; then command -v bun; else echo $(TOOLS)/node_modules/.bin/bun; fi)
 
-.PHONY: help init install generate migrate run stop tests bench print-bun
+.PHONY: help init install generate migrate web run stop tests bench print-bun
 
 help:
 	@echo "make init     install Bun $(BUN_VERSION) and dependencies, generate code, migrate local databases"
@@ -15,6 +15,7 @@ help:
 	@echo "make stop     stop everything make run started"
 	@echo "make tests    typecheck, lint, buf lint, unit and cross-process tests"
 	@echo "make generate regenerate packages/contracts/gen from proto/"
+	@echo "make web      rebuild the front desk web app (packages/web/dist; make init and make run do it too)"
 	@echo "make bench    benchmarks (ratios against a Bun.serve baseline)"
 	@echo "make deploy   build images and deploy to Kubernetes meshed by Linkerd (k8s/README.md)"
 
@@ -30,11 +31,16 @@ generate: install
 migrate: install
 	$(BUN) scripts/migrate.ts
 
-init: install generate migrate
+# The front desk web app (packages/web/dist), served by the gateway at /.
+web: install
+	$(BUN) packages/web/build.ts
+
+init: install generate migrate web
 	@touch .data/.initialised
 
 run:
 	@[ -f .data/.initialised ] && [ -d node_modules ] || $(MAKE) --no-print-directory init
+	@$(BUN) packages/web/build.ts >/dev/null
 	$(BUN) scripts/run.ts
 
 stop:

@@ -1,5 +1,6 @@
 /**
- * `make tests`: typecheck, lint, buf lint, then every test — unit tests beside
+ * `make tests`: typecheck (server code and the web app), lint, buf lint, the
+ * web app's bundle, then every test — unit tests beside
  * the code and the cross-process suites in tests/. Makes sure a Redis answers
  * (REDIS_URL, else a private redis-server on a free port), and ends with one
  * line `N passed, N failed` that sums every check and test it ran.
@@ -115,8 +116,13 @@ async function ensureRedis(): Promise<{ env: Record<string, string>; stop: () =>
 
 const bunx = [process.execPath, "x"];
 await check("typecheck", [...bunx, "tsc", "-p", "tsconfig.json", "--noEmit"]);
+// The web app has its own program: DOM types and Preact's JSX stay out of the server code's.
+await check("typecheck web", [...bunx, "tsc", "-p", "packages/web/tsconfig.json", "--noEmit"]);
 await check("lint", [...bunx, "biome", "ci", "."]);
 await check("buf lint", [...bunx, "buf", "lint", "proto"]);
+
+// The gateway serves packages/web/dist and the browser tests drive it: build it from this checkout.
+await check("build web", [process.execPath, "packages/web/build.ts"]);
 
 const redis = await ensureRedis();
 // Without any Redis, the test files that talk to one (they read REDIS_URL) are left out, by name.

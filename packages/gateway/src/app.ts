@@ -11,6 +11,7 @@ import {
   REQUEST_ID_HEADER,
   runWithRequestId,
 } from "@vetmesh/kit";
+import { WEB_DIST_DIR } from "@vetmesh/web/dist-dir";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -32,6 +33,7 @@ import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTestRoutes } from "./routes/test-routes.ts";
 import { registerVeterinaryRoutes } from "./routes/veterinary.ts";
 import { mountPassThrough } from "./rpc/pass-through.ts";
+import { registerStaticSite } from "./web/static-site.ts";
 
 /** What the gateway is built from; everything with state or I/O is injected. */
 export interface GatewayOptions {
@@ -166,6 +168,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     return c.json(document);
   });
   mountPassThrough(app, { config, upstreams, limiter, cache }, label, clientKey);
+  registerStaticSite(app, { dir: config.WEB_DIR || WEB_DIST_DIR, label });
 
   app.notFound((c) => c.json({ error: MESSAGES.notFound }, 404));
   app.onError((error, c) => {

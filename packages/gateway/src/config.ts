@@ -61,6 +61,8 @@ export const configShape = {
   BREAKER_HALF_OPEN_PROBES: positive.default(1),
   /** Largest request body accepted; larger ones get 413. */
   BODY_LIMIT_BYTES: positive.default(64 * 1024),
+  /** Folder of the built web app served at `/`; empty = packages/web/dist of this checkout (make init builds it). */
+  WEB_DIR: z.string().default(""),
 };
 
 /** Parsed configuration of the gateway. */

@@ -17,10 +17,18 @@ afterAll(async () => {
 
 /**
  * Served on purpose without an entry in the REST spec: the spec itself, the
- * docs page, Prometheus text, and the Connect / gRPC-Web pass-through (whose
- * contract is proto/). Everything else the app serves must be in the spec.
+ * docs page, Prometheus text, the Connect / gRPC-Web pass-through (whose
+ * contract is proto/), and the web app's page and bundle (`/`, `/assets/…`).
+ * Everything else the app serves must be in the spec.
  */
-const NOT_REST = [/^\/openapi\.json$/, /^\/docs$/, /^\/metrics$/, /^\/vetmesh\.[a-z]+\.v1\.[A-Za-z]+\//];
+const NOT_REST = [
+  /^\/openapi\.json$/,
+  /^\/docs$/,
+  /^\/metrics$/,
+  /^\/vetmesh\.[a-z]+\.v1\.[A-Za-z]+\//,
+  /^\/$/,
+  /^\/assets\//,
+];
 const HTTP_METHODS = new Set(["get", "post", "put", "patch", "delete", "head", "options"]);
 
 function served(): Set<string> {

@@ -1,0 +1,60 @@
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+
+/** A load's state: what a screen renders (never blank: loading, the data, or the error). */
+export type AsyncState<T> =
+  | { status: "loading"; data?: T }
+  | { status: "ok"; data: T }
+  | { status: "error"; error: unknown; data?: T };
+
+/**
+ * Runs `load` when `deps` change and on `reload()`; a stale answer (deps
+ * changed meanwhile) is dropped. Keeps the last data while reloading, so a
+ * list does not flash empty.
+ */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> & { reload: () => void } {
+  const [state, setState] = useState<AsyncState<T>>({ status: "loading" });
+  const [tick, setTick] = useState(0);
+  const generation = useRef(0);
+  // The caller's deps decide when to load again; tick forces a reload.
+  useEffect(() => {
+    const mine = ++generation.current;
+    setState((previous) => ({ status: "loading", data: previous.data }));
+    load().then(
+      (data) => {
+        if (mine === generation.current) setState({ status: "ok", data });
+      },
+      (error: unknown) => {
+        if (mine === generation.current)
+          setState((previous) => ({ status: "error", error, data: previous.data }));
+      },
+    );
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+/** A form action's state: idle, busy, done with a message, or failed with the error. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const run = useCallback(async (action: () => Promise<string | undefined>) => {
+    setBusy(true);
+    setError(undefined);
+    setDone(undefined);
+    try {
+      setDone(await action());
+      return true;
+    } catch (caught) {
+      setError(caught);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clear = useCallback(() => {
+    setError(undefined);
+    setDone(undefined);
+  }, []);
+  return { busy, error, done, run, clear };
+}
