@@ -7,13 +7,14 @@ TOOLS := .tools
 # Bun comes from the npm package `bun`, pinned, installed into .tools/ unless the right one is on PATH.
 BUN := $(shell if command -v bun >/dev/null && [ "$$(bun --version)" = "$(BUN_VERSION)" ]; then command -v bun; else echo $(TOOLS)/node_modules/.bin/bun; fi)
 
-.PHONY: help init install generate migrate web run stop tests bench print-bun
+.PHONY: help init install generate migrate web auth-keys token run stop tests bench print-bun
 
 help:
 	@echo "make init     install Bun $(BUN_VERSION) and dependencies, generate code, migrate local databases"
 	@echo "make run      start the whole system locally (see README for the process table)"
 	@echo "make stop     stop everything make run started"
 	@echo "make tests    typecheck, lint, buf lint, unit and cross-process tests"
+	@echo "make token    ROLE=admin|vet|reception|owner [EMAIL=...] prints a bearer token for local runs"
 	@echo "make generate regenerate packages/contracts/gen from proto/"
 	@echo "make web      rebuild the front desk web app (packages/web/dist; make init and make run do it too)"
 	@echo "make bench    benchmarks (ratios against a Bun.serve baseline)"
@@ -35,7 +36,10 @@ migrate: install
 web: install
 	$(BUN) packages/web/build.ts
 
-init: install generate migrate web
+auth-keys: install
+	$(BUN) scripts/auth-keys.ts
+
+init: install generate migrate web auth-keys
 	@touch .data/.initialised
 
 run:
@@ -48,6 +52,9 @@ stop:
 
 tests: install
 	$(BUN) scripts/test-all.ts
+
+token:
+	@$(BUN) scripts/token.ts --role "$(ROLE)" --email "$(EMAIL)" --sub "$(SUB)" --ttl "$(TTL)"
 
 print-bun:
 	@echo $(BUN)

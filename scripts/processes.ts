@@ -44,6 +44,9 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
   const port = (base: number) => base + layout.portOffset;
   const data = (file: string) => `${layout.dataDir}/${file}`;
   const DISCOVERY_URL = `http://127.0.0.1:${port(7001)}`;
+  // The local JWKS (scripts/auth-keys.ts writes it): whoever verifies tokens reads it. AUTH_MODE comes from
+  // the caller's environment (unset = open on loopback): `AUTH_MODE=required make run` turns auth on.
+  const AUTH_JWKS_FILE = data("auth/jwks.json");
   return [
     {
       // The registry; first, so every later process can register. It never registers with itself.
@@ -61,7 +64,12 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "owner",
       grpcPort: port(7101),
       httpPort: port(7102),
-      env: { INSTANCE_ID: "owner-1", DATABASE_URL: `sqlite:${data("owner.db")}`, DISCOVERY_URL },
+      env: {
+        INSTANCE_ID: "owner-1",
+        DATABASE_URL: `sqlite:${data("owner.db")}`,
+        DISCOVERY_URL,
+        AUTH_JWKS_FILE,
+      },
     },
     {
       name: "owner-2",
@@ -69,7 +77,12 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "owner",
       grpcPort: port(7111),
       httpPort: port(7112),
-      env: { INSTANCE_ID: "owner-2", DATABASE_URL: `sqlite:${data("owner.db")}`, DISCOVERY_URL },
+      env: {
+        INSTANCE_ID: "owner-2",
+        DATABASE_URL: `sqlite:${data("owner.db")}`,
+        DISCOVERY_URL,
+        AUTH_JWKS_FILE,
+      },
     },
     // Veterinary service ×2 sharing one SQLite file (WAL): overlap checks and reminder claims are
     // transactions on that file, so the two replicas never double-book a slot or double-send a reminder.
@@ -83,6 +96,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
         INSTANCE_ID: "veterinary-1",
         DATABASE_URL: `sqlite:${data("veterinary.db")}`,
         DISCOVERY_URL,
+        AUTH_JWKS_FILE,
         // scan often locally so a vaccination due today reaches .data/mail/ within seconds
         REMINDER_SCAN_INTERVAL_MS: "5000",
       },
@@ -97,6 +111,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
         INSTANCE_ID: "veterinary-2",
         DATABASE_URL: `sqlite:${data("veterinary.db")}`,
         DISCOVERY_URL,
+        AUTH_JWKS_FILE,
         // scan often locally so a vaccination due today reaches .data/mail/ within seconds
         REMINDER_SCAN_INTERVAL_MS: "5000",
       },
@@ -141,7 +156,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       entry: "packages/gateway/src/main.ts",
       service: "gateway",
       httpPort: port(8080),
-      env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL },
+      env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL, AUTH_JWKS_FILE },
     },
   ];
 }

@@ -5,6 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureLocalKeys } from "../packages/service-kit/src/auth/local-keys.ts";
 import { isPortFree, readAlivePid, statusOk } from "./process-control.ts";
 import { buildProcesses, layoutFromEnv, type ProcessSpec } from "./processes.ts";
 
@@ -15,6 +17,8 @@ const RUN_DIR = layout.runDir;
 const processes = buildProcesses(layout);
 mkdirSync(RUN_DIR, { recursive: true });
 mkdirSync(layout.dataDir, { recursive: true });
+// Every process that verifies tokens reads this JWKS (AUTH_JWKS_FILE); make init made it, a fresh data dir gets one.
+await ensureLocalKeys(join(layout.dataDir, "auth"));
 
 interface Started {
   spec: ProcessSpec;
@@ -132,3 +136,15 @@ if (failed.length > 0) {
 console.log(
   `\nvetmesh is up: gateway at http://127.0.0.1:${8080 + layout.portOffset} — \`make stop\` stops everything.`,
 );
+const gateway = `http://127.0.0.1:${8080 + layout.portOffset}`;
+if (process.env.AUTH_MODE === "required") {
+  console.log(
+    `auth: AUTH_MODE=required. Get a token: TOKEN=$(make -s token ROLE=reception)  (ROLE=admin|vet|reception|owner, owners add EMAIL=…)\n` +
+      `      curl -H "Authorization: Bearer $TOKEN" ${gateway}/api/me`,
+  );
+} else {
+  console.log(
+    "auth: AUTH_MODE=open (anonymous, the first version's API; see the gateway log's warning).\n" +
+      "      `make stop && AUTH_MODE=required make run` turns it on; `make -s token ROLE=vet` prints a token.",
+  );
+}

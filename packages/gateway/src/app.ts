@@ -11,14 +11,17 @@ import {
   REQUEST_ID_HEADER,
   runWithRequestId,
 } from "@vetmesh/kit";
+import type { AuthMode, TokenVerifier } from "@vetmesh/kit/auth";
 import { WEB_DIST_DIR } from "@vetmesh/web/dist-dir";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type Redis from "ioredis";
+import { createAudit } from "./auth/audit.ts";
+import { createAuthenticator } from "./auth/authenticate.ts";
+import { createRouteGuard } from "./auth/route-guard.ts";
 import type { Config } from "./config.ts";
-import type { PolicyName } from "./domain/rate-policy.ts";
 import { clientIp } from "./http/client-ip.ts";
 import { fromConnectError, HttpError, MESSAGES } from "./http/errors.ts";
 import { createGatewayMetrics } from "./metrics.ts";
@@ -28,6 +31,7 @@ import { createRateLimiter } from "./resilience/limiter.ts";
 import { createPetsCache } from "./resilience/pets-cache.ts";
 import { createUpstreams, type Upstreams, type UpstreamTransports } from "./resilience/upstreams.ts";
 import { REST_FIELD_NAMES, type RouteDeps } from "./routes/context.ts";
+import { registerMeRoute } from "./routes/me.ts";
 import { registerOwnerRoutes } from "./routes/owner.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTestRoutes } from "./routes/test-routes.ts";
@@ -49,6 +53,8 @@ export interface GatewayOptions {
   /** True while the process drains: /api/status answers 503. */
   isDraining?: () => boolean;
   health?: HealthCheck;
+  /** How callers are checked (main.ts builds it from AUTH_*); default: open mode, tokens ignored. */
+  auth?: { mode: AuthMode; verifier?: TokenVerifier };
 }
 
 /** The built gateway: the Hono app to serve plus handles tests and main.ts use. */
@@ -105,20 +111,13 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
       c.set("route", path);
       await next();
     };
-  const route = (path: string, policy: PolicyName): MiddlewareHandler =>
-    async function rateLimit(c, next) {
-      c.set("route", path);
-      const decision = await limiter.consume(policy, clientKey(c));
-      c.header("RateLimit-Limit", String(decision.limit));
-      c.header("RateLimit-Remaining", String(decision.remaining));
-      c.header("RateLimit-Reset", String(decision.resetSeconds));
-      if (!decision.allowed) {
-        metrics.rateLimited.inc({ route: path, policy });
-        c.header("Retry-After", String(decision.resetSeconds));
-        return c.json({ error: MESSAGES.rateLimited }, 429);
-      }
-      await next();
-    };
+  const authenticator = createAuthenticator({
+    mode: options.auth?.mode ?? "open",
+    verifier: options.auth?.verifier,
+    logger,
+  });
+  const audit = createAudit(logger);
+  const route = createRouteGuard({ authenticator, limiter, metrics, audit, clientIp: clientKey });
 
   const app: RestApp = new OpenAPIHono();
   app.use("*", async function requestId(c, next) {
@@ -158,6 +157,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
 
   const deps: RouteDeps = { config, upstreams, cache, route };
   registerStatusRoutes(app, deps, { isDraining: options.isDraining, health: options.health });
+  registerMeRoute(app, deps, authenticator);
   registerOwnerRoutes(app, deps);
   registerVeterinaryRoutes(app, deps);
   registerTestRoutes(app, deps);
@@ -167,7 +167,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     document ??= createOpenApiDocument(app);
     return c.json(document);
   });
-  mountPassThrough(app, { config, upstreams, limiter, cache }, label, clientKey);
+  mountPassThrough(app, { config, upstreams, limiter, cache, authenticator, audit }, label, clientKey);
   registerStaticSite(app, { dir: config.WEB_DIR || WEB_DIST_DIR, label });
 
   app.notFound((c) => c.json({ error: MESSAGES.notFound }, 404));
@@ -175,6 +175,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     if (error instanceof HttpError) return c.json(error.body(), error.status);
     if (error instanceof ConnectError) {
       const { status: code, body } = fromConnectError(error, REST_FIELD_NAMES);
+      if (code === 401) c.header("WWW-Authenticate", "Bearer");
       if (code >= 500) logger.warn("upstream failed", { code: error.code, error: error.message });
       return c.json(body, code);
     }

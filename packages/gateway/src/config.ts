@@ -1,4 +1,5 @@
 import { kitConfigShape, millis } from "@vetmesh/kit";
+import { authConfigShape } from "@vetmesh/kit/auth";
 import { z } from "zod";
 import { parsePolicy } from "./domain/rate-policy.ts";
 
@@ -26,6 +27,8 @@ const commaList = z
  */
 export const configShape = {
   ...kitConfigShape({ service: "gateway", grpcPort: 0, httpPort: 8080 }),
+  /** Bearer JWTs (jose): mode, key source, audience, issuer. See the README's access table. */
+  ...authConfigShape,
   REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),
   /** Prefix of every Redis key the gateway writes; tests use a unique one per run. */
   REDIS_KEY_PREFIX: z.string().min(1).default("vetmesh:gateway:"),

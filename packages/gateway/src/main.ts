@@ -1,11 +1,13 @@
 import { createBalancer } from "@vetmesh/balancer";
 import { createTelemetry, loadConfigOrExit, type RunningService, runService } from "@vetmesh/kit";
+import { createProcessAuthOrExit } from "@vetmesh/kit/auth";
 import { createGatewayApp } from "./app.ts";
 import { configShape } from "./config.ts";
 import { createRedis } from "./redis.ts";
 
 const config = loadConfigOrExit(configShape);
 const { logger, metrics } = createTelemetry("gateway", config);
+const auth = createProcessAuthOrExit(config, logger);
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
   logger,
@@ -18,6 +20,7 @@ const gateway = createGatewayApp({
   logger,
   metrics,
   redis,
+  auth,
   transports: {
     owner: balancer.transport("owner"),
     veterinary: balancer.transport("veterinary"),

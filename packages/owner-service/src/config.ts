@@ -1,10 +1,13 @@
 import { kitConfigShape, millis } from "@vetmesh/kit";
+import { authConfigShape } from "@vetmesh/kit/auth";
 import { databaseUrl } from "@vetmesh/kit/db";
 import type { z } from "zod";
 
 /** Environment of the owner service; parsed once in main.ts. */
 export const configShape = {
   ...kitConfigShape({ service: "owner", grpcPort: 7101, httpPort: 7102 }),
+  /** Who may call the public RPCs: tokens verified here too, not only at the gateway. */
+  ...authConfigShape,
   /** `sqlite:<path>` locally (two instances share the file in WAL mode), `mssql://…` in Kubernetes. */
   DATABASE_URL: databaseUrl.default("sqlite:.data/owner.db"),
   /** Upper bound on how long RemoveOwnerData waits for its saga (less if the caller's deadline is nearer). */

@@ -1,10 +1,12 @@
 import { createBalancer } from "@vetmesh/balancer";
 import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createProcessAuthOrExit } from "@vetmesh/kit/auth";
 import { createOwnerApp } from "./app.ts";
 import { configShape } from "./config.ts";
 
 const config = loadConfigOrExit(configShape);
 const { logger, metrics } = createTelemetry("owner", config);
+const auth = createProcessAuthOrExit(config, logger);
 if (!config.DISCOVERY_URL) logger.warn("DISCOVERY_URL unset: removal sagas cannot reach their participants");
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
@@ -32,6 +34,7 @@ await runService({
   logger,
   metrics,
   routes: app.routes,
+  interceptors: [auth.interceptor],
   health: app.health,
   async onShutdown() {
     await app.close();

@@ -1,6 +1,6 @@
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
-import { type ConnectRouter, createConnectRouter } from "@connectrpc/connect";
+import { type ConnectRouter, createConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { createFetchHandler, type UniversalHandler } from "@connectrpc/connect/protocol";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Hono } from "hono";
@@ -19,6 +19,8 @@ export interface ServiceDefinition {
   config: KitConfig;
   /** Registers the Connect services this process implements. Omit for HTTP-only processes. */
   routes?: (router: ConnectRouter) => void;
+  /** Server interceptors run inside the kit's own (which logs and maps errors), e.g. the auth interceptor. */
+  interceptors?: Interceptor[];
   /** Extra HTTP routes (the gateway's REST API) served on the HTTP/1.1 listener after /status and /metrics. */
   http?: Hono;
   /** Reports why the process can't serve (e.g. its database is unreachable); null when healthy. */
@@ -69,19 +71,22 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
   const shutdown = new AbortController();
   let draining = false;
 
-  const interceptor = createServerInterceptor({ service: def.name, logger, metrics, inFlight });
+  const interceptors = [
+    createServerInterceptor({ service: def.name, logger, metrics, inFlight }),
+    ...(def.interceptors ?? []),
+  ];
   const handlers: UniversalHandler[] = [];
   let h2: http2.Http2Server | undefined;
   let grpcPort = 0;
   const sessions = new Set<http2.ServerHttp2Session>();
   if (def.routes) {
-    const router = createConnectRouter({ interceptors: [interceptor], shutdownSignal: shutdown.signal });
+    const router = createConnectRouter({ interceptors, shutdownSignal: shutdown.signal });
     def.routes(router);
     handlers.push(...router.handlers);
     h2 = http2.createServer(
       connectNodeAdapter({
         routes: def.routes,
-        interceptors: [interceptor],
+        interceptors,
         shutdownSignal: shutdown.signal,
       }),
     );

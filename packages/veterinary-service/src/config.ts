@@ -1,4 +1,5 @@
 import { kitConfigShape, millis, singleLineReason } from "@vetmesh/kit";
+import { authConfigShape } from "@vetmesh/kit/auth";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
 import { isTimeZone } from "./domain/clinic-time.ts";
@@ -18,6 +19,8 @@ const days = z.coerce.number().int().min(0).max(3650);
 /** Environment of the veterinary service; parsed once in main.ts. See .env.example for every variable. */
 export const configShape = {
   ...kitConfigShape({ service: "veterinary", grpcPort: 7201, httpPort: 7202 }),
+  /** Who may call the public RPCs: tokens verified here too, not only at the gateway. */
+  ...authConfigShape,
   DATABASE_URL: databaseUrl.default("sqlite:.data/veterinary.db"),
   /** `name=days,...`: how long each vaccine protects; gives next_due_at when a vaccination omits it. */
   VACCINE_INTERVALS: z

@@ -1,11 +1,13 @@
 import { createBalancer } from "@vetmesh/balancer";
 import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createProcessAuthOrExit } from "@vetmesh/kit/auth";
 import { createVeterinaryApp } from "./app.ts";
 import { createProcessClock } from "./clock.ts";
 import { configShape } from "./config.ts";
 
 const config = loadConfigOrExit(configShape);
 const { logger, metrics } = createTelemetry("veterinary", config);
+const auth = createProcessAuthOrExit(config, logger);
 if (!config.DISCOVERY_URL)
   logger.warn("DISCOVERY_URL unset: the owner and notification services cannot be reached");
 const balancer = createBalancer({
@@ -49,6 +51,7 @@ await runService({
   logger,
   metrics,
   routes: app.routes,
+  interceptors: [auth.interceptor],
   health: app.health,
   async onShutdown() {
     await app.close();

@@ -35,6 +35,8 @@ export const MESSAGES = {
   unavailable: "Service unavailable",
   notFound: "Not found",
   tooLarge: "Request body too large",
+  unauthorized: "Unauthorized",
+  forbidden: "Forbidden",
 } as const;
 
 /** The JSON error body of every failure: `{"error": ...}` plus `details.field` when a field is at fault. */
@@ -94,6 +96,10 @@ export function fromConnectError(
       return { status, body: { error: MESSAGES.timedOut } };
     case Code.Unavailable:
       return { status, body: { error: MESSAGES.unavailable } };
+    case Code.Unauthenticated:
+      return { status, body: { error: MESSAGES.unauthorized } };
+    case Code.PermissionDenied:
+      return { status, body: { error: MESSAGES.forbidden } };
     case Code.Unknown:
     case Code.Canceled:
       return { status, body: { error: "Upstream call failed" } };

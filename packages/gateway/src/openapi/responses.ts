@@ -28,6 +28,14 @@ export const ERRORS = {
     "Invalid input: wrong content type, malformed JSON, or a missing or wrongly typed field",
     { error: "Invalid email: is required", details: { field: "email" } },
   ],
+  401: [
+    "AUTH_MODE=required: no bearer token, or one that does not verify (with `WWW-Authenticate: Bearer`)",
+    { error: MESSAGES.unauthorized },
+  ],
+  403: [
+    "AUTH_MODE=required: the caller's role may not call this route, or an owner names someone else's data",
+    { error: MESSAGES.forbidden },
+  ],
   404: ["Not found", { error: MESSAGES.notFound }],
   408: ["The upstream call missed the route's deadline", { error: MESSAGES.timedOut }],
   409: ["Conflict with the current state", { error: "email already registered" }],

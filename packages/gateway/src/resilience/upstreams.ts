@@ -4,6 +4,8 @@ import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { currentRequestId, REQUEST_ID_HEADER } from "@vetmesh/kit";
+import { AUTHORIZATION_HEADER } from "@vetmesh/kit/auth";
+import { currentCaller } from "../auth/caller.ts";
 import {
   type Breaker,
   type BreakerOptions,
@@ -68,7 +70,10 @@ export function outcomeOf(
   return FAILURE_CODES.has(code) ? "failure" : "success";
 }
 
-/** The generated clients plus the guard every call goes through: breaker, deadline, routing key, request id. */
+/**
+ * The generated clients plus the guard every call goes through: breaker,
+ * deadline, routing key, request id, and the caller's verified token.
+ */
 export interface Upstreams {
   owner: Client<typeof OwnerService>;
   veterinary: Client<typeof VeterinaryService>;
@@ -98,6 +103,9 @@ export function createUpstreams(options: {
       const requestId = currentRequestId();
       if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
       if (guardOptions.routingKey) headers.set(ROUTING_KEY_HEADER, routingKeyValue(guardOptions.routingKey));
+      // The verified caller's token, relayed so the service checks it itself; nothing the client sent is copied.
+      const caller = currentCaller();
+      if (caller) headers.set(AUTHORIZATION_HEADER, `Bearer ${caller.token}`);
       const { timeoutMs, clientTimeoutMs, signal } = guardOptions;
       const clientDeadline = clientTimeoutMs !== undefined && clientTimeoutMs < timeoutMs;
       try {

@@ -1,3 +1,4 @@
+import type { Identity } from "@vetmesh/kit/auth";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { PolicyName } from "../domain/rate-policy.ts";
@@ -8,6 +9,8 @@ declare module "hono" {
   /** The route label the metrics and the request log use (the path pattern, not the raw path). */
   interface ContextVariableMap {
     route: string;
+    /** The verified caller (undefined when anonymous in open mode), set by the route guard. */
+    caller: Identity | undefined;
   }
 }
 
@@ -16,7 +19,10 @@ export interface RouteDeps {
   config: Config;
   upstreams: Upstreams;
   cache: PetsCache;
-  /** Per-route middleware: names the route for metrics and charges its rate-limit policy. */
+  /**
+   * Per-route middleware: names the route for metrics, authenticates, charges
+   * its rate-limit policy and enforces the route's row of ROUTE_RULES.
+   */
   route(path: string, policy: PolicyName): MiddlewareHandler;
 }
 

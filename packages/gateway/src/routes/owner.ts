@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RemovalState } from "@vetmesh/contracts/owner/v1/owner";
+import { sameEmail } from "@vetmesh/kit/auth";
+import { HttpError, MESSAGES } from "../http/errors.ts";
 import { emailAddress, ownerRef as ownerRefField } from "../http/fields.ts";
 import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-key.ts";
 import { check } from "../http/validate.ts";
@@ -159,6 +161,11 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
           pets: res.pets.map((p) => ({ Id: p.id, Type: p.type, Race: p.race, Name: p.name })),
         };
       });
+      // A hit never reached the owner service's ownership check: make it here, on the cached owner.
+      const caller = c.get("caller");
+      if (caller?.role === "owner" && !sameEmail(caller.email, value.ownerEmail)) {
+        throw new HttpError(403, MESSAGES.forbidden);
+      }
       c.header("X-Cache", hit ? "hit" : "miss");
       return c.json({ message: "ok", pets: value.pets });
     },

@@ -15,7 +15,12 @@ import {
 } from "@connectrpc/connect/protocol";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { forbidden, IDENTITY_KEY, roleAllowed, ruleOf, unauthenticated } from "@vetmesh/kit/auth";
 import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Audit } from "../auth/audit.ts";
+import type { Authenticator } from "../auth/authenticate.ts";
+import { runAsCaller } from "../auth/caller.ts";
+import { rateKey } from "../auth/route-guard.ts";
 import type { Config } from "../config.ts";
 import type { PolicyName } from "../domain/rate-policy.ts";
 import { MESSAGES } from "../http/errors.ts";
@@ -24,8 +29,10 @@ import type { PetsCache } from "../resilience/pets-cache.ts";
 import { normaliseRef } from "../resilience/pets-cache.ts";
 import type { CallOptions, Target, Upstreams } from "../resilience/upstreams.ts";
 
-/** The client key (IP) the Hono layer computed, handed to the RPC implementation. */
+/** The rate-limit key (subject or IP) the Hono layer computed, handed to the RPC implementation. */
 const CLIENT_KEY = createContextKey("unknown", { description: "rate-limit client key" });
+/** True when the request carried credentials that did not verify (required mode only reads them). */
+const REFUSED = createContextKey(false, { description: "credentials refused" });
 
 type Message = Record<string, unknown>;
 type Forward = (req: Message, options: CallOptions) => Promise<Message>;
@@ -36,6 +43,8 @@ export interface PassThroughDeps {
   upstreams: Upstreams;
   limiter: RateLimiter;
   cache: PetsCache;
+  authenticator: Authenticator;
+  audit: Audit;
 }
 
 /** Reads are charged to the read policy, everything else to the write one. */
@@ -60,7 +69,7 @@ function invalidations(method: DescMethod, req: Message, res?: Message): string[
   return [];
 }
 
-function forwardService(service: DescService, target: Target, client: object, deps: PassThroughDeps) {
+function forwardService(service: DescService, upstream: Target, client: object, deps: PassThroughDeps) {
   const impl: Record<string, (req: Message, ctx: HandlerContext) => Promise<Message>> = {};
   const calls = client as Record<string, Forward>;
   for (const method of service.methods) {
@@ -68,7 +77,10 @@ function forwardService(service: DescService, target: Target, client: object, de
     if (method.methodKind !== "unary" || !forward) continue;
     const routeDeadline =
       method.name === "RemoveOwnerData" ? deps.config.TIMEOUT_REMOVE_DATA_MS : deps.config.TIMEOUT_DEFAULT_MS;
+    const rule = ruleOf(service, method.name);
+    const audited = policyOf(method) === "write" || rule?.medical === true;
     impl[method.localName] = async (req, ctx) => {
+      const caller = ctx.values.get(IDENTITY_KEY);
       const decision = await deps.limiter.consume(policyOf(method), ctx.values.get(CLIENT_KEY));
       ctx.responseHeader.set("RateLimit-Limit", String(decision.limit));
       ctx.responseHeader.set("RateLimit-Remaining", String(decision.remaining));
@@ -77,6 +89,16 @@ function forwardService(service: DescService, target: Target, client: object, de
         ctx.responseHeader.set("Retry-After", String(decision.resetSeconds));
         throw new ConnectError(MESSAGES.rateLimited, Code.ResourceExhausted);
       }
+      const action = `${service.name}/${method.name}`;
+      const target = routingKeyOf(req) ?? "";
+      const refuse = (error: ConnectError, outcome: "unauthenticated" | "denied") => {
+        if (audited) deps.audit(caller, { action, target, outcome });
+        return error;
+      };
+      if (ctx.values.get(REFUSED)) throw refuse(unauthenticated(), "unauthenticated");
+      if (deps.authenticator.mode === "required" && !caller)
+        throw refuse(unauthenticated(), "unauthenticated");
+      if (caller && (!rule || !roleAllowed(rule, caller))) throw refuse(forbidden(), "denied");
       const guard = {
         timeoutMs: routeDeadline,
         clientTimeoutMs: ctx.timeoutMs(),
@@ -86,11 +108,17 @@ function forwardService(service: DescService, target: Target, client: object, de
       const writes = method.name === "RegisterPet" || method.name === "RemoveOwnerData";
       if (method.name === "RemoveOwnerData") await deps.cache.invalidate(invalidations(method, req));
       try {
-        const res = await deps.upstreams.guard(target, guard, (options) => forward(req, options));
+        const res = await deps.upstreams.guard(upstream, guard, (options) => forward(req, options));
         if (writes) await deps.cache.invalidate(invalidations(method, req, res));
+        if (audited) deps.audit(caller, { action, target, outcome: "ok" });
         return res;
       } catch (error) {
         if (writes) await deps.cache.invalidate(invalidations(method, req));
+        if (audited) {
+          const code = ConnectError.from(error).code;
+          const outcome = code === Code.PermissionDenied ? "denied" : "failed";
+          deps.audit(caller, { action, target, outcome });
+        }
         throw error;
       }
     };
@@ -101,8 +129,10 @@ function forwardService(service: DescService, target: Target, client: object, de
 /**
  * The public services (OwnerService, VeterinaryService) re-served by the
  * gateway for Connect and gRPC-Web clients, each method forwarded to the
- * upstream under the same limiter, breaker and deadline as the REST routes.
- * Internal services are simply not registered, so their paths 404.
+ * upstream under the same limiter, breaker and deadline as the REST routes,
+ * and the same policy table (the kit's RPC rules; Unauthenticated /
+ * PermissionDenied). Internal services are simply not registered, so their
+ * paths 404.
  */
 export function passThroughRoutes(deps: PassThroughDeps): (router: ConnectRouter) => void {
   return (router) => {
@@ -126,8 +156,13 @@ export function mountPassThrough(
   for (const handler of router.handlers) {
     app.on(["POST", "GET"], handler.requestPath, label(handler.requestPath), async (c) => {
       const request = universalServerRequestFromFetch(c.req.raw, {});
-      request.contextValues = createContextValues().set(CLIENT_KEY, clientKey(c));
-      const response = await handler(request);
+      const auth = await deps.authenticator.authenticate(c.req.header("authorization"));
+      const caller = auth.kind === "verified" ? auth.identity : undefined;
+      request.contextValues = createContextValues()
+        .set(CLIENT_KEY, rateKey(caller, clientKey(c)))
+        .set(IDENTITY_KEY, caller)
+        .set(REFUSED, auth.kind === "refused");
+      const response = await runAsCaller(caller, () => handler(request));
       // connect-es answers an unsupported content type (415) or method (405) with an empty body;
       // every error of the gateway is JSON, so give those a Connect-shaped JSON error.
       if (response.status >= 400 && response.body === undefined) {

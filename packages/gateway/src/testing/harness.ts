@@ -6,12 +6,20 @@ import {
   ConnectError,
   type ConnectRouter,
   createRouterTransport,
+  type Interceptor,
   type Transport,
 } from "@connectrpc/connect";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { VeterinaryInternalService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { createDemoApp } from "@vetmesh/demo-service/app";
-import { createInFlight, createKitMetrics, createLogger, createServerInterceptor } from "@vetmesh/kit";
+import {
+  createInFlight,
+  createKitMetrics,
+  createLogger,
+  createServerInterceptor,
+  type Logger,
+} from "@vetmesh/kit";
+import { type AuthMode, createAuthInterceptor, type TokenVerifier } from "@vetmesh/kit/auth";
 import { createOwnerApp } from "@vetmesh/owner-service/app";
 import { createVeterinaryApp } from "@vetmesh/veterinary-service/app";
 import type Redis from "ioredis";
@@ -19,14 +27,18 @@ import { createGatewayApp, type GatewayOptions } from "../app.ts";
 import { type Config, defaultConfig } from "../config.ts";
 
 /** A router transport with the kit's server interceptor, so domain errors become production Connect codes. */
-export function kitRouterTransport(service: string, routes: (router: ConnectRouter) => void): Transport {
+export function kitRouterTransport(
+  service: string,
+  routes: (router: ConnectRouter) => void,
+  extra: Interceptor[] = [],
+): Transport {
   const interceptor = createServerInterceptor({
     service,
     logger: createLogger({ level: "silent" }),
     metrics: createKitMetrics({ service, instance: `test-${crypto.randomUUID()}` }),
     inFlight: createInFlight(),
   });
-  return createRouterTransport(routes, { router: { interceptors: [interceptor] } });
+  return createRouterTransport(routes, { router: { interceptors: [interceptor, ...extra] } });
 }
 
 // Owner and veterinary call each other; the transport is bound once both exist.
@@ -63,6 +75,9 @@ export async function createGatewayHarness(
     removalWaitMs?: number;
     isDraining?: () => boolean;
     health?: GatewayOptions["health"];
+    /** Auth of the gateway and of the services behind it (each service runs the kit's auth interceptor). */
+    auth?: { mode: AuthMode; verifier?: TokenVerifier };
+    logger?: Logger;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "gateway-test-"));
@@ -93,8 +108,9 @@ export async function createGatewayHarness(
     ownerTransport: toOwner.transport,
     notificationTransport,
   });
-  const ownerTransport = kitRouterTransport("owner", owner.routes);
-  const veterinaryTransport = kitRouterTransport("veterinary", veterinary.routes);
+  const serviceAuth = options.auth ? [createAuthInterceptor(options.auth)] : [];
+  const ownerTransport = kitRouterTransport("owner", owner.routes, serviceAuth);
+  const veterinaryTransport = kitRouterTransport("veterinary", veterinary.routes, serviceAuth);
   toOwner.bind(ownerTransport);
   toVeterinary.bind(veterinaryTransport);
   const demo = createDemoApp({ instanceId: "demo-test", maxDelayMs: 30_000 });
@@ -105,10 +121,12 @@ export async function createGatewayHarness(
     clock: options.clock,
     isDraining: options.isDraining,
     health: options.health,
+    auth: options.auth,
+    logger: options.logger,
     transports: {
       owner: ownerTransport,
       veterinary: veterinaryTransport,
-      demo: kitRouterTransport("demo", demo.routes),
+      demo: kitRouterTransport("demo", demo.routes, serviceAuth),
       ...options.transports,
     },
   });

@@ -1,8 +1,10 @@
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
+import { assertOwnerAccess } from "@vetmesh/kit/auth";
 import type { Owners } from "../domain/owners.ts";
 import type { RemovalSaga } from "../domain/removal-saga.ts";
 import { ownerMessage, petMessage } from "./mappers.ts";
+import { assertOwnsRef } from "./owner-access.ts";
 
 /**
  * How long RemoveOwnerData may wait for its saga: the configured bound, or
@@ -16,17 +18,23 @@ export function removalWaitMs(ctx: Pick<HandlerContext, "timeoutMs">, boundMs: n
   return Math.max(0, Math.min(boundMs, timeout - margin));
 }
 
-/** The public OwnerService: validation and errors come from the domain, this only maps shapes. */
+/**
+ * The public OwnerService: validation and errors come from the domain, this
+ * maps shapes and applies the ownership rule (an owner-role caller touches
+ * only their own owner record; roles were checked by the auth interceptor).
+ */
 export function registerOwnerService(
   router: ConnectRouter,
   deps: { owners: Owners; saga: RemovalSaga; removalWaitBoundMs: number },
 ) {
   const { owners, saga } = deps;
   router.service(OwnerService, {
-    async registerOwner(req) {
+    async registerOwner(req, ctx) {
+      assertOwnerAccess(ctx, req.email);
       return { owner: ownerMessage(await owners.registerOwner(req.email)) };
     },
-    async registerPet(req) {
+    async registerPet(req, ctx) {
+      await assertOwnsRef(ctx, owners, req.ownerRef);
       const pet = await owners.registerPet(
         req.ownerRef,
         { type: req.type, race: req.race, name: req.name },
@@ -34,11 +42,13 @@ export function registerOwnerService(
       );
       return { pet: petMessage(pet) };
     },
-    async listPets(req) {
+    async listPets(req, ctx) {
+      await assertOwnsRef(ctx, owners, req.ownerRef);
       const { owner, pets } = await owners.listPets(req.ownerRef);
       return { owner: ownerMessage(owner), pets: pets.map(petMessage) };
     },
     async removeOwnerData(req, ctx) {
+      await assertOwnsRef(ctx, owners, req.ownerRef);
       const outcome = await saga.remove(req.ownerRef, removalWaitMs(ctx, deps.removalWaitBoundMs));
       return {
         sagaId: outcome.saga.id,

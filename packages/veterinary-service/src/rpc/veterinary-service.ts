@@ -1,6 +1,7 @@
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import type { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { conflict, invalid, notFound } from "@vetmesh/kit";
+import { assertOwnerAccess, forbidden, isOwnerCaller } from "@vetmesh/kit/auth";
 import { type AppointmentRow, petErased, type VeterinaryRepository } from "../db/repository.ts";
 import { type DueWindows, dueState } from "../domain/due-state.ts";
 import { DAY_MS, parseInstant, parseOptionalInstant } from "../domain/instants.ts";
@@ -37,7 +38,8 @@ function describe(row: AppointmentRow): string {
 /**
  * VeterinaryService: validation first (InvalidArgument names the field), then
  * pet existence (NotFound for a tombstoned pet, else asked of the owner
- * service, which hides an owner at once when its removal starts), then one
+ * service, which hides an owner at once when its removal starts, and whose
+ * answer names the owner an owner-role caller must be), then one
  * repository call whose transaction enforces the invariant (no overlap,
  * end+record together, no insert for a pet erased meanwhile).
  */
@@ -45,13 +47,18 @@ export function createVeterinaryService(
   deps: VeterinaryDeps,
 ): Partial<ServiceImpl<typeof VeterinaryService>> {
   const now = () => deps.clock().getTime();
-  /** An erased pet is gone without asking the owner service; any other must be known there. */
-  const knownPet = async (petId: string) => {
+  /**
+   * An erased pet is gone without asking the owner service; any other must be
+   * known there, and an owner-role caller must be its owner (resolved by the
+   * owner service, never taken from the client).
+   */
+  const knownPet = async (petId: string, ctx: HandlerContext) => {
     if (await deps.repository.getErasedPet(petId)) throw petErased(petId);
-    await deps.pets.getPet(petId);
+    const { owner } = await deps.pets.getPet(petId);
+    assertOwnerAccess(ctx, owner?.email);
   };
   return {
-    async makeAppointment(req) {
+    async makeAppointment(req, ctx) {
       const petId = requiredText("pet_id", req.petId, 128);
       const startsAt = parseInstant("starts_at", req.startsAt);
       const duration = req.durationMinutes ?? deps.defaultDurationMinutes;
@@ -59,7 +66,7 @@ export function createVeterinaryService(
         throw invalid("duration_minutes", `duration_minutes must be between 1 and ${MAX_DURATION_MINUTES}`);
       }
       const reason = optionalText("reason", req.reason, 1000) ?? "";
-      await knownPet(petId);
+      await knownPet(petId, ctx);
       const row: AppointmentRow = {
         id: deps.newId(),
         petId,
@@ -98,8 +105,13 @@ export function createVeterinaryService(
       return { appointment: toAppointment(outcome.appointment), record: toRecord(outcome.record) };
     },
 
-    async cancelAppointment(req) {
+    async cancelAppointment(req, ctx) {
       const appointmentId = requiredText("appointment_id", req.appointmentId, 64);
+      if (isOwnerCaller(ctx)) {
+        // An owner cancels only their own pet's appointment; an unknown id stays NotFound below.
+        const existing = await deps.repository.getAppointment(appointmentId);
+        if (existing) await knownPet(existing.petId, ctx);
+      }
       const outcome = await deps.repository.cancelAppointment(appointmentId, now());
       if (outcome.kind === "not_found") throw notFound(`appointment ${appointmentId} not found`);
       if (outcome.kind === "not_scheduled") {
@@ -108,25 +120,27 @@ export function createVeterinaryService(
       return { appointment: toAppointment(outcome.appointment) };
     },
 
-    async listAppointments(req) {
+    async listAppointments(req, ctx) {
       const petId = optionalText("pet_id", req.petId, 128);
       const range = listRange(req, deps.clinicTimeZone);
       const vetId = optionalText("vet_id", req.vetId, 64) ?? undefined;
       if (petId === null) {
+        // The clinic-wide list is for staff: an owner asks about their own pet.
+        if (isOwnerCaller(ctx)) throw forbidden();
         const rows = await deps.repository.listClinicAppointments({ ...clinicRange(range), vetId });
         return { appointments: rows.map(toAppointment) };
       }
-      await knownPet(petId);
+      await knownPet(petId, ctx);
       const rows = await deps.repository.listAppointments(petId, range);
       const ofVet = rows.filter((row) => vetId === undefined || row.vetId === vetId);
       return { appointments: ofVet.map(toAppointment) };
     },
 
-    async listRecords(req) {
+    async listRecords(req, ctx) {
       const petId = requiredText("pet_id", req.petId, 128);
       const size = pageSize(req.pageSize);
       const after = decodePageToken(req.pageToken);
-      await knownPet(petId);
+      await knownPet(petId, ctx);
       const rows = await deps.repository.listRecords(petId, size + 1, after);
       const page = rows.slice(0, size);
       const last = page.at(-1);
@@ -134,7 +148,7 @@ export function createVeterinaryService(
       return { records: page.map(toRecord), nextPageToken };
     },
 
-    async recordVaccination(req) {
+    async recordVaccination(req, ctx) {
       const petId = requiredText("pet_id", req.petId, 128);
       const vaccine = requiredLine("vaccine", req.vaccine, 200);
       const administeredAt = parseInstant("administered_at", req.administeredAt, { allowDate: true });
@@ -149,7 +163,7 @@ export function createVeterinaryService(
       const batch = optionalText("batch", req.batch, 200);
       const notes = optionalText("notes", req.notes, 2000);
       const requestId = optionalRequestId("request_id", req.requestId);
-      await knownPet(petId);
+      await knownPet(petId, ctx);
       const row = {
         id: deps.newId(),
         petId,
@@ -171,17 +185,17 @@ export function createVeterinaryService(
       return { vaccination: toVaccination(stored, dueState(stored, now(), deps.windows)) };
     },
 
-    async listVaccinations(req) {
+    async listVaccinations(req, ctx) {
       const petId = requiredText("pet_id", req.petId, 128);
-      await knownPet(petId);
+      await knownPet(petId, ctx);
       const rows = await deps.repository.listVaccinations(petId);
       const at = now();
       return { vaccinations: rows.map((row) => toVaccination(row, dueState(row, at, deps.windows))) };
     },
 
-    async listReminders(req) {
+    async listReminders(req, ctx) {
       const petId = requiredText("pet_id", req.petId, 128);
-      await knownPet(petId);
+      await knownPet(petId, ctx);
       const rows = await deps.repository.listPendingReminders(petId);
       return { reminders: rows.map(toReminder) };
     },
