@@ -26,6 +26,7 @@ import { clientIp } from "./http/client-ip.ts";
 import { fromConnectError, HttpError, MESSAGES } from "./http/errors.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import type { RestApp } from "./openapi/define-route.ts";
+import { mountDocsPage } from "./openapi/docs-page.ts";
 import { createOpenApiDocument, OPENAPI_PATH } from "./openapi/document.ts";
 import { createRateLimiter } from "./resilience/limiter.ts";
 import { createPetsCache } from "./resilience/pets-cache.ts";
@@ -167,6 +168,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     document ??= createOpenApiDocument(app);
     return c.json(document);
   });
+  mountDocsPage(app, label);
   mountPassThrough(app, { config, upstreams, limiter, cache, authenticator, audit }, label, clientKey);
   registerStaticSite(app, { dir: config.WEB_DIR || WEB_DIST_DIR, label });
 

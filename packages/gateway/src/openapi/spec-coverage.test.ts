@@ -23,7 +23,7 @@ afterAll(async () => {
  */
 const NOT_REST = [
   /^\/openapi\.json$/,
-  /^\/docs$/,
+  /^\/docs(\/[a-z.-]+)?$/,
   /^\/metrics$/,
   /^\/vetmesh\.[a-z]+\.v1\.[A-Za-z]+\//,
   /^\/$/,
