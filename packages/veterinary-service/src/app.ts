@@ -1,6 +1,6 @@
 import type { ConnectRouter, Transport } from "@connectrpc/connect";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createLogger, type HealthCheck, type Logger } from "@vetmesh/kit";
+import { createLogger, type HealthCheck, type KitMetrics, type Logger } from "@vetmesh/kit";
 import { openRepository } from "./db/open-repository.ts";
 import type { RepositoryFaults, VeterinaryRepository } from "./db/repository.ts";
 import { DAY_MS } from "./domain/instants.ts";
@@ -14,6 +14,7 @@ import {
   parseVaccineIntervals,
   type VaccineIntervals,
 } from "./domain/vaccine-intervals.ts";
+import { createReminderMetrics } from "./reminders/metrics.ts";
 import { createReminderScanner, type ReminderScanner } from "./reminders/scanner.ts";
 import { createPetLookup } from "./rpc/owner-lookup.ts";
 import { createVeterinaryInternalService } from "./rpc/veterinary-internal-service.ts";
@@ -47,6 +48,8 @@ export interface VeterinaryAppOptions {
   reminderOffsets?: readonly StageOffset[];
   /** Reminder scanner tuning; the loop only runs when scanIntervalMs > 0 and a notification transport is given. */
   reminders?: Partial<ReminderTuning>;
+  /** The process registry (the one given to runService), so /metrics shows the scanner's series. */
+  metrics?: KitMetrics;
 }
 
 /** How the reminder scanner runs. */
@@ -54,6 +57,7 @@ export interface ReminderTuning {
   scanIntervalMs: number;
   leaseMs: number;
   retryMs: number;
+  maxAttempts: number;
   batchSize: number;
   clinicName: string;
   notificationTimeoutMs: number;
@@ -63,6 +67,7 @@ const DEFAULT_TUNING: ReminderTuning = {
   scanIntervalMs: 0,
   leaseMs: 60_000,
   retryMs: 30_000,
+  maxAttempts: 10,
   batchSize: 50,
   clinicName: "vetmesh veterinary clinic",
   notificationTimeoutMs: 5000,
@@ -125,6 +130,7 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
         clock,
         instanceId: options.instanceId ?? `veterinary-${crypto.randomUUID()}`,
         logger,
+        metrics: options.metrics ? createReminderMetrics(options.metrics.registry) : undefined,
       })
     : undefined;
   scanner?.start(tuning.scanIntervalMs);

@@ -67,6 +67,8 @@ export const configShape = {
   REMINDER_LEASE_MS: millis.min(1000).default(60_000),
   /** After a failed attempt (owner or notification unreachable), wait this long before the next. */
   REMINDER_RETRY_MS: millis.default(30_000),
+  /** Failed attempts after which a reminder is given up on (status `dead`, metric, log) instead of retried. */
+  REMINDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   /** Reminders claimed per scan. */
   REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   /** Deadline of each EnqueueEmail call to the notification service. */

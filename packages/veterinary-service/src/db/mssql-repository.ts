@@ -23,6 +23,7 @@ import mssql from "mssql";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { erasedPetQuery, insertTombstonesQuery, refuseErased } from "./mssql-tombstones.ts";
+import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
 import type {
   AppointmentRow,
   EraseCounts,
@@ -113,11 +114,7 @@ function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
 
 /** The claim of one reminder: only if still pending and its lease is free (or expired). */
 export function claimWhere(id: string, now: number): SQL | undefined {
-  return and(
-    eq(reminders.id, id),
-    eq(reminders.status, "pending"),
-    or(isNull(reminders.leaseUntil), lte(reminders.leaseUntil, now)),
-  );
+  return and(eq(reminders.id, id), eq(reminders.status, "pending"), leaseFree(reminders, now));
 }
 
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
@@ -316,8 +313,8 @@ export async function createMssqlRepository(options: {
           .top(limit * 4)
           .from(reminders)
           .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
-          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)))
-          .orderBy(asc(reminders.sendAt));
+          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now), leaseFree(reminders, now)))
+          .orderBy(asc(reminders.attempts), asc(reminders.sendAt));
         const candidates: ClaimCandidate[] = rows.map((r) => ({
           ...asReminder(r.reminder),
           superseded: r.vaccinationId === null || r.supersededBy !== null,
@@ -343,6 +340,7 @@ export async function createMssqlRepository(options: {
             .set({ claimedBy: owner, leaseUntil, attempts: row.attempts + 1 })
             .where(claimWhere(row.id, now));
           if ((result.rowsAffected[0] ?? 0) === 1) {
+            await tx.update(reminders).set(SKIPPED).where(earlierStages(reminders, row));
             const { superseded: _, ...reminder } = row;
             claimed.push({ ...reminder, claimedBy: owner, leaseUntil, attempts: row.attempts + 1 });
           }
@@ -368,6 +366,22 @@ export async function createMssqlRepository(options: {
         .update(reminders)
         .set({ status: "cancelled", leaseUntil: null, lastError: reason.slice(0, 1000) })
         .where(and(eq(reminders.id, id), eq(reminders.status, "pending")));
+    },
+    async deadLetterReminder(id, owner, error) {
+      await db
+        .update(reminders)
+        .set({ status: "dead", claimedBy: null, leaseUntil: null, lastError: error.slice(0, 1000) })
+        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")));
+    },
+    async dueReminderBacklog(now) {
+      const [row] = await db
+        .select({ count: sql<number>`count(*)`, oldest: sql<number | null>`min(${reminders.sendAt})` })
+        .from(reminders)
+        .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)));
+      return {
+        count: Number(row?.count ?? 0),
+        oldestSendAt: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest),
+      };
     },
     async listPendingReminders(petId) {
       const rows = await db

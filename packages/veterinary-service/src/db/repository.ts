@@ -68,7 +68,8 @@ export interface ReminderRow {
   stage: ReminderStageName;
   dueAt: number;
   sendAt: number;
-  status: "pending" | "sent" | "cancelled" | "skipped";
+  /** `dead`: given up on (rejected by the notification service, or REMINDER_MAX_ATTEMPTS failed attempts). */
+  status: "pending" | "sent" | "cancelled" | "skipped" | "dead";
   claimedBy: string | null;
   leaseUntil: number | null;
   attempts: number;
@@ -175,7 +176,9 @@ export interface VeterinaryRepository {
    * replicas never hold the same one. Only the latest due stage of a
    * vaccination is claimed; earlier due stages of it are marked skipped (one
    * email, not a burst, when a scan comes late). Reminders of superseded
-   * vaccinations are cancelled instead of claimed.
+   * vaccinations are cancelled instead of claimed. Rows whose lease is held
+   * are passed over, and rows tried fewest times come first, so neither
+   * another replica's claims nor old failing rows starve newer reminders.
    */
   claimDueReminders(request: ClaimRequest): Promise<ReminderRow[]>;
   /** Marks a claimed reminder sent; false when the claim was lost (lease expired and taken, or erased). */
@@ -184,6 +187,10 @@ export interface VeterinaryRepository {
   releaseReminder(id: string, owner: string, retryAt: number, error: string): Promise<void>;
   /** Cancels a reminder for good (e.g. the pet is gone at the owner service). */
   cancelReminder(id: string, reason: string): Promise<void>;
+  /** Gives up on a claimed reminder: `dead`, never claimed again (the scanner's dead letter). */
+  deadLetterReminder(id: string, owner: string, error: string): Promise<void>;
+  /** Pending reminders already due at `now`: how many, and the send time of the oldest (scanner lag). */
+  dueReminderBacklog(now: number): Promise<{ count: number; oldestSendAt: number | null }>;
   /** A pet's reminders still to be sent (pending, vaccination current), by send time. */
   listPendingReminders(petId: string): Promise<ReminderRow[]>;
   /** Null when the database answers; otherwise why not. */

@@ -15,10 +15,12 @@ import {
   ne,
   or,
   type SQL,
+  sql,
 } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
 import {
   type AppointmentRow,
   type EraseCounts,
@@ -286,8 +288,8 @@ export function createSqliteRepository(options: {
           })
           .from(reminders)
           .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
-          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)))
-          .orderBy(asc(reminders.sendAt))
+          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now), leaseFree(reminders, now)))
+          .orderBy(asc(reminders.attempts), asc(reminders.sendAt))
           .limit(limit * 4)
           .all();
         const candidates: ClaimCandidate[] = rows.map((r) => ({
@@ -322,6 +324,7 @@ export function createSqliteRepository(options: {
             )
             .run();
           if (changes === 1) {
+            tx.update(reminders).set(SKIPPED).where(earlierStages(reminders, row)).run();
             const { superseded: _, ...reminder } = row;
             claimed.push({ ...reminder, claimedBy: owner, leaseUntil, attempts: row.attempts + 1 });
           }
@@ -348,6 +351,20 @@ export function createSqliteRepository(options: {
         .set({ status: "cancelled", leaseUntil: null, lastError: reason.slice(0, 1000) })
         .where(and(eq(reminders.id, id), eq(reminders.status, "pending")))
         .run();
+    },
+    async deadLetterReminder(id, owner, error) {
+      db.update(reminders)
+        .set({ status: "dead", claimedBy: null, leaseUntil: null, lastError: error.slice(0, 1000) })
+        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")))
+        .run();
+    },
+    async dueReminderBacklog(now) {
+      const row = db
+        .select({ count: sql<number>`count(*)`, oldest: sql<number | null>`min(${reminders.sendAt})` })
+        .from(reminders)
+        .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)))
+        .get();
+      return { count: Number(row?.count ?? 0), oldestSendAt: row?.oldest ?? null };
     },
     async listPendingReminders(petId) {
       const rows = db

@@ -69,8 +69,22 @@ describe("reminder scanner", () => {
       administeredAt: "2023-01-15",
       nextDueAt: "2024-01-15T08:00:00Z",
     });
-    expect(await app.scanner!.scanOnce()).toEqual({ claimed: 1, sent: 1, retried: 0, cancelled: 0, lost: 0 });
-    expect(await app.scanner!.scanOnce()).toEqual({ claimed: 0, sent: 0, retried: 0, cancelled: 0, lost: 0 });
+    expect(await app.scanner!.scanOnce()).toEqual({
+      claimed: 1,
+      sent: 1,
+      retried: 0,
+      cancelled: 0,
+      lost: 0,
+      dead: 0,
+    });
+    expect(await app.scanner!.scanOnce()).toEqual({
+      claimed: 0,
+      sent: 0,
+      retried: 0,
+      cancelled: 0,
+      lost: 0,
+      dead: 0,
+    });
     expect(notifications.calls).toHaveLength(1);
     const [email] = notifications.calls;
     expect(email).toMatchObject({
@@ -182,7 +196,14 @@ describe("reminder scanner", () => {
       nextDueAt: "2024-01-15T08:00:00Z",
     });
     await owner.owners.removeOwnerData({ ownerRef: "gone@asd.com" });
-    expect(await app.scanner!.scanOnce()).toEqual({ claimed: 1, sent: 0, retried: 0, cancelled: 1, lost: 0 });
+    expect(await app.scanner!.scanOnce()).toEqual({
+      claimed: 1,
+      sent: 0,
+      retried: 0,
+      cancelled: 1,
+      lost: 0,
+      dead: 0,
+    });
     expect(notifications.calls).toEqual([]);
     // only the claimed stage is cancelled; the pet's reads are NotFound while its owner is being removed
     expect((await app.repository.listPendingReminders(gone)).map((r) => r.stage)).toEqual(["due", "overdue"]);

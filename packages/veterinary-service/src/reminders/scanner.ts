@@ -1,10 +1,11 @@
-import { ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { DomainError, type Logger } from "@vetmesh/kit";
 import type { ReminderRow, VeterinaryRepository } from "../db/repository.ts";
 import { reminderIdempotencyKey } from "../domain/reminder-stages.ts";
 import type { PetLookup } from "../rpc/owner-lookup.ts";
+import type { DeadReason, ReminderMetrics } from "./metrics.ts";
 import { renderReminder } from "./render.ts";
 
 /** What one scan did, for tests and the log. */
@@ -14,6 +15,8 @@ export interface ScanResult {
   retried: number;
   cancelled: number;
   lost: number;
+  /** Given up on: rejected by the notification service, or out of attempts. */
+  dead: number;
 }
 
 /** Tuning of the scanner; see config.ts for the variables behind each. */
@@ -26,13 +29,16 @@ export interface ScannerOptions {
   instanceId: string;
   leaseMs: number;
   retryMs: number;
+  /** Attempts (claims) after which a failing reminder is given up on (`dead`) instead of retried. */
+  maxAttempts: number;
   batchSize: number;
   clinicName: string;
   notificationTimeoutMs: number;
   logger: Logger;
+  metrics?: ReminderMetrics;
 }
 
-type Outcome = "sent" | "retried" | "cancelled" | "lost";
+type Outcome = "sent" | "retried" | "cancelled" | "lost" | "dead";
 
 /**
  * The reminder scanner: claims due reminders (a lease, so one replica sends
@@ -42,13 +48,29 @@ type Outcome = "sent" | "retried" | "cancelled" | "lost";
  * succeeded; if the process dies in between, the lease expires, another
  * replica enqueues again and the notification service's idempotency key
  * makes that second enqueue a no-op, so the owner still gets one email.
+ * A reminder the notification service rejects (InvalidArgument: the stored
+ * address or name can never be sent) is given up on at once, and one that
+ * keeps failing after `maxAttempts` claims too: it becomes `dead` (a metric,
+ * a log line), so poison rows are never retried forever.
  */
 export function createReminderScanner(options: ScannerOptions) {
   const notifications = createClient(NotificationService, options.notificationTransport);
   const { repository, logger } = options;
 
   async function deliver(reminder: ReminderRow): Promise<Outcome> {
+    const giveUp = async (reason: DeadReason, why: string): Promise<Outcome> => {
+      await repository.deadLetterReminder(reminder.id, options.instanceId, why);
+      options.metrics?.deadLettered.inc({ reason });
+      logger.error("reminder given up", {
+        reminder: reminder.id,
+        reason,
+        attempts: reminder.attempts,
+        error: why,
+      });
+      return "dead";
+    };
     const retry = async (why: string): Promise<Outcome> => {
+      if (reminder.attempts >= options.maxAttempts) return giveUp("max_attempts", why);
       await repository.releaseReminder(
         reminder.id,
         options.instanceId,
@@ -83,7 +105,9 @@ export function createReminderScanner(options: ScannerOptions) {
         { timeoutMs: options.notificationTimeoutMs, headers: { [ROUTING_KEY_HEADER]: idempotencyKey } },
       );
     } catch (error) {
-      return retry(`notification service: ${ConnectError.from(error).message}`);
+      const failure = ConnectError.from(error);
+      const why = `notification service: ${failure.message}`;
+      return failure.code === Code.InvalidArgument ? giveUp("rejected", why) : retry(why);
     }
     const marked = await repository.markReminderSent(
       reminder.id,
@@ -96,14 +120,35 @@ export function createReminderScanner(options: ScannerOptions) {
   }
 
   async function scanOnce(): Promise<ScanResult> {
+    const now = options.clock().getTime();
     const claimed = await repository.claimDueReminders({
-      now: options.clock().getTime(),
+      now,
       owner: options.instanceId,
       leaseMs: options.leaseMs,
       limit: options.batchSize,
     });
-    const result: ScanResult = { claimed: claimed.length, sent: 0, retried: 0, cancelled: 0, lost: 0 };
-    for (const reminder of claimed) result[await deliver(reminder)]++;
+    const result: ScanResult = {
+      claimed: claimed.length,
+      sent: 0,
+      retried: 0,
+      cancelled: 0,
+      lost: 0,
+      dead: 0,
+    };
+    for (const reminder of claimed) {
+      const outcome = await deliver(reminder);
+      result[outcome]++;
+      options.metrics?.outcomes.inc({ outcome });
+    }
+    if (options.metrics) {
+      const finished = options.clock().getTime();
+      const backlog = await repository.dueReminderBacklog(finished);
+      options.metrics.dueBacklog.set(backlog.count);
+      options.metrics.lagSeconds.set(
+        backlog.oldestSendAt === null ? 0 : Math.max(0, finished - backlog.oldestSendAt) / 1000,
+      );
+      options.metrics.lastScan.set(finished / 1000);
+    }
     return result;
   }
 
