@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
+import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { createKitMetrics } from "@vetmesh/kit";
 import { createTestClock, createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
 
@@ -140,5 +141,42 @@ describe("poison reminders", () => {
     expect(await metric("vetmesh_reminders_scan_lag_seconds", "")).toBe(2 * 86_400 + 60);
     expect(await metric("vetmesh_reminders_last_scan_timestamp_seconds", "")).toBe((T0 + 60_000) / 1000);
     expect(await metric("vetmesh_reminders_total", 'outcome="retried"')).toBe(2);
+  });
+
+  test("an address or pet name stored before the shared rule (CR/LF) is given up on without calling the notification service", async () => {
+    const notify = notifications(() => undefined);
+    const stored = { email: "old@asd.com", name: "Rex" };
+    const legacyOwner = createRouterTransport(({ service }) => {
+      service(OwnerInternalService, {
+        getPet: (req) => ({
+          pet: { id: req.petId, ownerId: "o-1", type: "Dog", race: "", name: stored.name },
+          owner: { id: "o-1", email: stored.email },
+        }),
+        getOwner: () => ({}),
+      });
+    });
+    const clock = createTestClock(T0);
+    const { app, vet } = await createTestVeterinary({
+      ownerTransport: legacyOwner,
+      notificationTransport: notify.transport,
+      clock: clock.now,
+      instanceId: "vet-a",
+    });
+    closers.push(() => app.close());
+    for (const [email, name] of [
+      ["bad\r\nbcc@asd.com", "Rex"],
+      ["old@asd.com", "Rex\r\nBcc: x@evil.test"],
+    ] as const) {
+      stored.email = email;
+      stored.name = name;
+      await vet.recordVaccination({
+        petId: crypto.randomUUID(),
+        vaccine: "Rabies",
+        administeredAt: "2023-01-01",
+        nextDueAt: new Date(T0 + 14 * DAY).toISOString(),
+      });
+      expect(await app.scanner!.scanOnce()).toMatchObject({ claimed: 1, dead: 1, sent: 0 });
+    }
+    expect(notify.sent).toEqual([]);
   });
 });

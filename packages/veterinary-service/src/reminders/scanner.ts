@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { ROUTING_KEY_HEADER } from "@vetmesh/balancer";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
-import { DomainError, type Logger } from "@vetmesh/kit";
+import { DomainError, type Logger, parseEmailAddress, singleLineReason } from "@vetmesh/kit";
 import type { ReminderRow, VeterinaryRepository } from "../db/repository.ts";
 import { reminderIdempotencyKey } from "../domain/reminder-stages.ts";
 import type { PetLookup } from "../rpc/owner-lookup.ts";
@@ -97,6 +97,11 @@ export function createReminderScanner(options: ScannerOptions) {
       await repository.cancelReminder(reminder.id, "owner has no email");
       return "cancelled";
     }
+    // Rows stored before the shared address rule may hold what no mail server takes: give up, don't retry.
+    const address = parseEmailAddress(email);
+    if (!address.ok) return giveUp("rejected", `owner's address: ${address.reason}`);
+    const nameProblem = singleLineReason(petName);
+    if (nameProblem) return giveUp("rejected", `pet name ${nameProblem}`);
     const body = renderReminder({ reminder, petName, clinicName: options.clinicName });
     const idempotencyKey = reminderIdempotencyKey(reminder);
     try {
