@@ -3,6 +3,11 @@ import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts
 import { createLogger, type HealthCheck, type KitMetrics, type Logger } from "@vetmesh/kit";
 import { openRepository } from "./db/open-repository.ts";
 import type { RepositoryFaults, VeterinaryRepository } from "./db/repository.ts";
+import {
+  type AppointmentTypes,
+  DEFAULT_APPOINTMENT_TYPES,
+  parseAppointmentTypes,
+} from "./domain/appointment-types.ts";
 import { DAY_MS } from "./domain/instants.ts";
 import {
   DEFAULT_REMINDER_OFFSETS,
@@ -17,6 +22,7 @@ import {
 import { createReminderMetrics } from "./reminders/metrics.ts";
 import { createReminderScanner, type ReminderScanner } from "./reminders/scanner.ts";
 import { createPetLookup } from "./rpc/owner-lookup.ts";
+import { createScheduleService } from "./rpc/schedule-service.ts";
 import { createVeterinaryInternalService } from "./rpc/veterinary-internal-service.ts";
 import { createVeterinaryService } from "./rpc/veterinary-service.ts";
 
@@ -39,6 +45,10 @@ export interface VeterinaryAppOptions {
   defaultAppointmentMinutes?: number;
   /** IANA zone of the clinic (CLINIC_TIME_ZONE); default UTC. */
   clinicTimeZone?: string;
+  /** Appointment types and default lengths (APPOINTMENT_TYPES); default consultation 20, vaccination 10, surgery 90. */
+  appointmentTypes?: AppointmentTypes;
+  /** Free slots are offered every this many minutes (SLOT_STEP_MINUTES); default 10. */
+  slotStepMinutes?: number;
   ownerTimeoutMs?: number;
   /** Test seam: faults injected inside repository transactions. */
   faults?: RepositoryFaults;
@@ -89,6 +99,12 @@ function defaultOffsets(): StageOffset[] {
   return parsed;
 }
 
+function defaultTypes(): AppointmentTypes {
+  const parsed = parseAppointmentTypes(DEFAULT_APPOINTMENT_TYPES);
+  if (typeof parsed === "string") throw new Error(parsed);
+  return parsed;
+}
+
 function defaultIntervals(): VaccineIntervals {
   const parsed = parseVaccineIntervals(DEFAULT_VACCINE_INTERVALS);
   if (typeof parsed === "string") throw new Error(parsed);
@@ -105,20 +121,34 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
   const clock = options.clock ?? (() => new Date());
   const repository = await openRepository(options.databaseUrl, options.faults);
   const pets = createPetLookup(options.ownerTransport, { timeoutMs: options.ownerTimeoutMs ?? 2000 });
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const clinicTimeZone = options.clinicTimeZone ?? "UTC";
+  const appointmentTypes = options.appointmentTypes ?? defaultTypes();
+  const defaultDurationMinutes = options.defaultAppointmentMinutes ?? 30;
   const service = createVeterinaryService({
     repository,
     pets,
     clock,
-    newId: options.newId ?? (() => crypto.randomUUID()),
+    newId,
     intervals: options.intervals ?? defaultIntervals(),
     defaultIntervalDays: options.defaultIntervalDays,
     windows: {
       dueSoonMs: (options.dueSoonDays ?? 14) * DAY_MS,
       graceMs: (options.dueGraceDays ?? 7) * DAY_MS,
     },
-    defaultDurationMinutes: options.defaultAppointmentMinutes ?? 30,
+    defaultDurationMinutes,
     reminderOffsets: options.reminderOffsets ?? defaultOffsets(),
-    clinicTimeZone: options.clinicTimeZone ?? "UTC",
+    clinicTimeZone,
+    appointmentTypes,
+  });
+  const schedule = createScheduleService({
+    repository,
+    clock,
+    newId: options.newId ?? (() => Bun.randomUUIDv7()),
+    clinicTimeZone,
+    appointmentTypes,
+    defaultDurationMinutes,
+    slotStepMinutes: options.slotStepMinutes ?? 10,
   });
   const tuning = { ...DEFAULT_TUNING, ...options.reminders };
   const scanner = options.notificationTransport
@@ -137,7 +167,7 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
   const internal = createVeterinaryInternalService({ repository, clock, logger });
   return {
     routes(router) {
-      router.service(VeterinaryService, service);
+      router.service(VeterinaryService, { ...service, ...schedule });
       router.service(VeterinaryInternalService, internal);
     },
     health: () => repository.health(),

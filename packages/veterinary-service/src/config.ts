@@ -2,6 +2,11 @@ import { kitConfigShape, millis, singleLineReason } from "@vetmesh/kit";
 import { authConfigShape } from "@vetmesh/kit/auth";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
+import {
+  type AppointmentTypes,
+  DEFAULT_APPOINTMENT_TYPES,
+  parseAppointmentTypes,
+} from "./domain/appointment-types.ts";
 import { isTimeZone } from "./domain/clinic-time.ts";
 import {
   DEFAULT_REMINDER_OFFSETS,
@@ -47,6 +52,20 @@ export const configShape = {
     .string()
     .default("UTC")
     .refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Berlin" }),
+  /** `name=minutes,...`: the appointment types and the length each gets when make-appointment names no duration. */
+  APPOINTMENT_TYPES: z
+    .string()
+    .default(DEFAULT_APPOINTMENT_TYPES)
+    .transform((text, ctx): AppointmentTypes => {
+      const parsed = parseAppointmentTypes(text);
+      if (typeof parsed === "string" || parsed.size === 0) {
+        ctx.addIssue({ code: "custom", message: typeof parsed === "string" ? parsed : "at least one type" });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  /** Free slots are offered every this many minutes from the start of each working span. */
+  SLOT_STEP_MINUTES: z.coerce.number().int().min(1).max(240).default(10),
   /** Deadline of each call to the owner service (pet lookup); past it MakeAppointment answers Unavailable. */
   OWNER_TIMEOUT_MS: millis.default(2000),
   /** `upcoming=-14,due=0,overdue=7`: when each reminder stage is emailed, in days from the due date. */

@@ -26,6 +26,8 @@ const app = await createVeterinaryApp({
   dueGraceDays: config.DUE_GRACE_DAYS,
   defaultAppointmentMinutes: config.DEFAULT_APPOINTMENT_MINUTES,
   clinicTimeZone: config.CLINIC_TIME_ZONE,
+  appointmentTypes: config.APPOINTMENT_TYPES,
+  slotStepMinutes: config.SLOT_STEP_MINUTES,
   ownerTimeoutMs: config.OWNER_TIMEOUT_MS,
   instanceId: config.INSTANCE_ID,
   metrics,

@@ -43,6 +43,16 @@ export const VETERINARY_RULES: Record<keyof (typeof VeterinaryService)["method"]
   recordVaccination: { staff: ["vet"], owner: false },
   listVaccinations: { staff: ALL_STAFF, owner: true, medical: true },
   listReminders: { staff: ALL_STAFF, owner: true },
+  // Scheduling: the clinic's set-up is the admin's; who works when, the types and free slots anyone
+  // booking may see (an owner books for their own pet); leave and holidays (reasons) are staff-only.
+  createVet: { staff: ["admin"], owner: false },
+  listVets: { staff: ALL_STAFF, owner: true },
+  setWorkingHours: { staff: ["admin"], owner: false },
+  addScheduleException: { staff: ["admin"], owner: false },
+  removeScheduleException: { staff: ["admin"], owner: false },
+  listScheduleExceptions: { staff: ALL_STAFF, owner: false },
+  listAppointmentTypes: { staff: ALL_STAFF, owner: true },
+  findFreeSlots: { staff: ALL_STAFF, owner: true },
 };
 
 /** The demonstration upstream: any signed-in caller. */

@@ -13,10 +13,11 @@ import {
   renderMssql,
   vaccinationRequestWhere,
 } from "./mssql-repository.ts";
+import { exceptionsWhere, vetOverlapWhere } from "./mssql-schedule.ts";
 import { erasedPetLockQuery, erasedPetQuery, insertTombstonesQuery } from "./mssql-tombstones.ts";
 import type { VeterinaryRepository } from "./repository.ts";
 import { repositoryContract } from "./repository-contract.ts";
-import { appointments, reminders, vaccinations } from "./schema-mssql.ts";
+import { appointments, reminders, scheduleExceptions, vaccinations } from "./schema-mssql.ts";
 import { ERASE_CHUNK } from "./sqlite-repository.ts";
 
 describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", () => {
@@ -45,6 +46,31 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
         "select [id] from [appointments] where (([appointments].[starts_at] >= @par0) and " +
         "([appointments].[starts_at] < @par1) and ([appointments].[vet_id] = @par2))",
       params: [1000, 2000, "vet-1"],
+    });
+  });
+
+  test("a vet's overlap check locks the vet's key range with UPDLOCK, HOLDLOCK (no double booking)", () => {
+    expect(
+      renderMssql(lockedIdsQuery(appointments, vetOverlapWhere("vet-1", { startsAt: 1000, endsAt: 2000 }))),
+    ).toEqual({
+      sql:
+        "select top(1) [id] from [appointments] with (updlock, holdlock) where (([appointments].[vet_id] = @par0) and " +
+        "([appointments].[status] <> @par1) and ([appointments].[starts_at] < @par2) and ([appointments].[ends_at] > @par3))",
+      params: ["vet-1", "cancelled", 2000, 1000],
+    });
+  });
+
+  test("schedule exceptions overlapping a range", () => {
+    const query = db
+      .select({ id: scheduleExceptions.id })
+      .from(scheduleExceptions)
+      .where(exceptionsWhere({ from: 1, to: 2 }))
+      .toSQL();
+    expect(query).toEqual({
+      sql:
+        "select [id] from [schedule_exceptions] where (([schedule_exceptions].[starts_at] < @par0) and " +
+        "([schedule_exceptions].[ends_at] > @par1))",
+      params: [2, 1],
     });
   });
 

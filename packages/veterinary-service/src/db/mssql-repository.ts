@@ -22,11 +22,13 @@ import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { createMssqlSchedule, vetOverlapWhere } from "./mssql-schedule.ts";
 import { erasedPetQuery, insertTombstonesQuery, refuseErased } from "./mssql-tombstones.ts";
 import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
 import type {
   AppointmentRow,
   EraseCounts,
+  InsertAppointmentOutcome,
   RecordRow,
   ReminderRow,
   RepositoryFaults,
@@ -142,16 +144,31 @@ export async function createMssqlRepository(options: {
   await applyMssqlMigrations(pool, MIGRATIONS.mssql, "vetmesh.veterinary.migrate");
 
   return {
-    async insertAppointment(row) {
-      return db.transaction(async (tx) => {
+    ...createMssqlSchedule(db),
+    async insertAppointment(row, vetCandidates = []) {
+      return db.transaction(async (tx): Promise<InsertAppointmentOutcome> => {
         await refuseErased(tx, row.petId);
-        const [id] = await lockedIds(tx, appointments, overlapWhere(row));
-        if (id) {
+        const read = async (id: string) => {
           const [existing] = await tx.select().from(appointments).where(eq(appointments.id, id));
-          return { kind: "overlap", existing: asAppointment(existing!) } as const;
+          return asAppointment(existing!);
+        };
+        const [id] = await lockedIds(tx, appointments, overlapWhere(row));
+        if (id) return { kind: "overlap", existing: await read(id) };
+        if (vetCandidates.length === 0) {
+          await tx.insert(appointments).values(row);
+          return { kind: "created" };
         }
-        await tx.insert(appointments).values(row);
-        return { kind: "created" } as const;
+        let busy: string | undefined;
+        for (const vetId of vetCandidates) {
+          // Locks the vet's key range until commit, so a racing booking of this vet waits and then sees ours.
+          const [clash] = await lockedIds(tx, appointments, vetOverlapWhere(vetId, row));
+          if (!clash) {
+            await tx.insert(appointments).values({ ...row, vetId });
+            return { kind: "created", vetId };
+          }
+          busy ??= clash;
+        }
+        return { kind: "vet_busy", existing: busy ? await read(busy) : undefined };
       });
     },
     async getAppointment(id) {

@@ -89,6 +89,91 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       expect((await repo.listAppointments("pet-race", {})).length).toBe(1);
     });
 
+    test("vet candidates: the first free one is booked; none free is vet_busy; pets of one vet race, one wins", async () => {
+      const first = appointmentRow({ petId: "pet-a" });
+      expect(await repo.insertAppointment(first, ["vet-1", "vet-2"])).toEqual({
+        kind: "created",
+        vetId: "vet-1",
+      });
+      const second = appointmentRow({ petId: "pet-b", startsAt: T0 + 10 * MIN });
+      expect(await repo.insertAppointment(second, ["vet-1", "vet-2"])).toEqual({
+        kind: "created",
+        vetId: "vet-2",
+      });
+      expect(await repo.insertAppointment(appointmentRow({ petId: "pet-c" }), ["vet-1", "vet-2"])).toEqual({
+        kind: "vet_busy",
+        existing: { ...first, vetId: "vet-1" },
+      });
+      expect((await repo.getAppointment(second.id))?.vetId).toBe("vet-2");
+      await repo.cancelAppointment(first.id, T0);
+      expect(await repo.insertAppointment(appointmentRow({ petId: "pet-c" }), ["vet-1"])).toEqual({
+        kind: "created",
+        vetId: "vet-1",
+      });
+      const later = T0 + 600 * MIN;
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          repo.insertAppointment(appointmentRow({ petId: `pet-r${i}`, startsAt: later + i * MIN }), [
+            "vet-3",
+          ]),
+        ),
+      );
+      expect(outcomes.filter((o) => o.kind === "created").length).toBe(1);
+      expect(
+        await repo.listClinicAppointments({ from: later, to: later + 60 * MIN, vetId: "vet-3" }),
+      ).toHaveLength(1);
+    });
+
+    test("vets with hours; hours replaced as a whole; exceptions listed by overlap and removed", async () => {
+      const hours = [
+        { weekday: 1, startMinute: 540, endMinute: 720 },
+        { weekday: 1, startMinute: 780, endMinute: 1020 },
+      ];
+      await repo.createVet({ id: "v1", name: "Ada", createdAt: T0 }, hours);
+      await repo.createVet({ id: "v2", name: "Bob", createdAt: T0 + 1 }, []);
+      expect(await repo.listVets()).toEqual([
+        { id: "v1", name: "Ada", createdAt: T0, hours },
+        { id: "v2", name: "Bob", createdAt: T0 + 1, hours: [] },
+      ]);
+      const friday = [{ weekday: 5, startMinute: 0, endMinute: 1440 }];
+      expect(await repo.replaceVetHours("v2", friday)).toEqual({
+        id: "v2",
+        name: "Bob",
+        createdAt: T0 + 1,
+        hours: friday,
+      });
+      expect(await repo.replaceVetHours("v1", [])).toEqual({
+        id: "v1",
+        name: "Ada",
+        createdAt: T0,
+        hours: [],
+      });
+      expect(await repo.replaceVetHours("nope", friday)).toBeUndefined();
+      const leave = {
+        id: "e1",
+        vetId: "v1",
+        startsAt: T0,
+        endsAt: T0 + 60 * MIN,
+        reason: "leave",
+        createdAt: T0,
+      };
+      const holiday = {
+        id: "e2",
+        vetId: null,
+        startsAt: T0 + 60 * MIN,
+        endsAt: T0 + 120 * MIN,
+        reason: "",
+        createdAt: T0,
+      };
+      await repo.addException(leave);
+      await repo.addException(holiday);
+      expect(await repo.listExceptions({ from: T0 + 59 * MIN, to: T0 + 61 * MIN })).toEqual([leave, holiday]);
+      expect(await repo.listExceptions({ from: T0 + 120 * MIN, to: T0 + 180 * MIN })).toEqual([]);
+      expect(await repo.removeException("e1")).toBe(true);
+      expect(await repo.removeException("e1")).toBe(false);
+      expect(await repo.listExceptions({ from: T0, to: T0 + 180 * MIN })).toEqual([holiday]);
+    });
+
     test("end writes the record; second end and cancel of an ended one are not_scheduled", async () => {
       const row = appointmentRow();
       await repo.insertAppointment(row);

@@ -6,6 +6,7 @@
  */
 
 import { type DomainError, notFound } from "@vetmesh/kit";
+import type { HoursSpan } from "../domain/working-hours.ts";
 
 /** Lifecycle of an appointment as stored. */
 export type AppointmentStatus = "scheduled" | "ended" | "cancelled";
@@ -86,8 +87,52 @@ export interface ClaimRequest {
   limit: number;
 }
 
-/** Outcome of inserting an appointment: overlaps are reported, not thrown. */
-export type InsertAppointmentOutcome = { kind: "created" } | { kind: "overlap"; existing: AppointmentRow };
+/**
+ * Outcome of inserting an appointment: overlaps are reported, not thrown.
+ * `vetId` is the vet picked from the candidates; `vet_busy` means every
+ * candidate already has an appointment overlapping the new one.
+ */
+export type InsertAppointmentOutcome =
+  | { kind: "created"; vetId?: string }
+  | { kind: "overlap"; existing: AppointmentRow }
+  | { kind: "vet_busy"; existing?: AppointmentRow };
+
+/** A vet of the clinic. */
+export interface VetRow {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+/** A vet with their weekly working hours (sorted by weekday, start). */
+export interface VetWithHours extends VetRow {
+  hours: HoursSpan[];
+}
+
+/** Leave of a vet, or with vetId null a clinic holiday: [startsAt, endsAt) cannot be booked. */
+export interface ExceptionRow {
+  id: string;
+  vetId: string | null;
+  startsAt: number;
+  endsAt: number;
+  reason: string;
+  createdAt: number;
+}
+
+/** The scheduling half of the storage: vets, hours, exceptions. */
+export interface ScheduleRepository {
+  /** Inserts a vet and their hours in one transaction. */
+  createVet(vet: VetRow, hours: readonly HoursSpan[]): Promise<void>;
+  /** Every vet with hours, in creation order. */
+  listVets(): Promise<VetWithHours[]>;
+  /** Replaces a vet's hours atomically; undefined for an unknown vet. */
+  replaceVetHours(vetId: string, hours: readonly HoursSpan[]): Promise<VetWithHours | undefined>;
+  addException(row: ExceptionRow): Promise<void>;
+  /** False when no such exception exists. */
+  removeException(id: string): Promise<boolean>;
+  /** Exceptions (every vet's and the clinic's) overlapping [from, to), by start. */
+  listExceptions(range: { from: number; to: number }): Promise<ExceptionRow[]>;
+}
 
 /** Outcome of a state change on an appointment (end or cancel). */
 export type TransitionOutcome<T> =
@@ -132,12 +177,19 @@ export interface RepositoryFaults {
 }
 
 /** Storage of the veterinary service. */
-export interface VeterinaryRepository {
+export interface VeterinaryRepository extends ScheduleRepository {
   /**
    * Checks for an overlapping non-cancelled appointment of the pet and inserts, atomically.
    * Throws petErased (NotFound) when the pet is tombstoned, checked in the same transaction.
+   * With `vetCandidates` (non-empty), also picks, in the same transaction and in
+   * the given order, the first candidate vet without an overlapping
+   * non-cancelled appointment and stores the row with that vetId; none free is
+   * `vet_busy`. Two concurrent inserts can never both take one vet's time.
    */
-  insertAppointment(row: AppointmentRow): Promise<InsertAppointmentOutcome>;
+  insertAppointment(
+    row: AppointmentRow,
+    vetCandidates?: readonly string[],
+  ): Promise<InsertAppointmentOutcome>;
   getAppointment(id: string): Promise<AppointmentRow | undefined>;
   /** Ends a scheduled appointment and writes its consultation record in the same transaction. */
   endAppointment(input: EndAppointmentInput): Promise<TransitionOutcome<{ record: RecordRow }>>;

@@ -105,3 +105,36 @@ export const erasedPets = mssqlTable("erased_pets", {
   sagaId: nvarchar("saga_id", { length: 128 }).notNull(),
   erasedAt: bigint("erased_at", { mode: "number" }).notNull(),
 });
+
+/** The clinic's vets: who can be booked. */
+export const vets = mssqlTable("vets", {
+  id: nvarchar("id", { length: 64 }).primaryKey(),
+  name: nvarchar("name", { length: 200 }).notNull(),
+  createdAt: bigint("created_at", { mode: "number" }).notNull(),
+});
+
+/** Weekly working hours (ISO weekday, minutes after local midnight). */
+export const vetHours = mssqlTable(
+  "vet_hours",
+  {
+    vetId: nvarchar("vet_id", { length: 64 }).notNull(),
+    weekday: int("weekday").notNull(),
+    startMinute: int("start_minute").notNull(),
+    endMinute: int("end_minute").notNull(),
+  },
+  (t) => [uniqueIndex("vet_hours_uq").on(t.vetId, t.weekday, t.startMinute)],
+);
+
+/** Leave of a vet, or (vet_id null) a clinic holiday. */
+export const scheduleExceptions = mssqlTable(
+  "schedule_exceptions",
+  {
+    id: nvarchar("id", { length: 64 }).primaryKey(),
+    vetId: nvarchar("vet_id", { length: 64 }),
+    startsAt: bigint("starts_at", { mode: "number" }).notNull(),
+    endsAt: bigint("ends_at", { mode: "number" }).notNull(),
+    reason: nvarchar("reason", { length: 500 }).notNull().default(""),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("schedule_exceptions_starts_idx").on(t.startsAt)],
+);

@@ -121,3 +121,39 @@ export const erasedPets = sqliteTable("erased_pets", {
   sagaId: text("saga_id").notNull(),
   erasedAt: integer("erased_at").notNull(),
 });
+
+/** The clinic's vets (added by the scheduling migration): who can be booked. */
+export const vets = sqliteTable("vets", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Weekly working hours: spans of a weekday (ISO 1..7) in minutes after local
+ * midnight of the clinic's zone; replaced as a whole by SetWorkingHours.
+ */
+export const vetHours = sqliteTable(
+  "vet_hours",
+  {
+    vetId: text("vet_id").notNull(),
+    weekday: integer("weekday").notNull(),
+    startMinute: integer("start_minute").notNull(),
+    endMinute: integer("end_minute").notNull(),
+  },
+  (t) => [uniqueIndex("vet_hours_uq").on(t.vetId, t.weekday, t.startMinute)],
+);
+
+/** Leave of a vet, or (vet_id null) a clinic holiday: [starts_at, ends_at) cannot be booked. */
+export const scheduleExceptions = sqliteTable(
+  "schedule_exceptions",
+  {
+    id: text("id").primaryKey(),
+    vetId: text("vet_id"),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    reason: text("reason").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("schedule_exceptions_starts_idx").on(t.startsAt)],
+);

@@ -24,6 +24,7 @@ import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
 import {
   type AppointmentRow,
   type EraseCounts,
+  type InsertAppointmentOutcome,
   petErased,
   type RecordRow,
   type ReminderRow,
@@ -32,6 +33,7 @@ import {
   type VeterinaryRepository,
 } from "./repository.ts";
 import { appointments, consultationRecords, erasedPets, reminders, vaccinations } from "./schema-sqlite.ts";
+import { createSqliteSchedule } from "./sqlite-schedule.ts";
 
 /** SQL Server caps parameters at 2100; SQLite at 32766. Erase in chunks either way. */
 export const ERASE_CHUNK = 500;
@@ -83,27 +85,46 @@ export function createSqliteRepository(options: {
     if (found) throw petErased(petId);
   };
 
+  /** A non-cancelled appointment overlapping [startsAt, endsAt) that matches `who` (a pet or a vet). */
+  const overlapping = (tx: Tx, who: SQL | undefined, row: AppointmentRow) =>
+    tx
+      .select()
+      .from(appointments)
+      .where(
+        and(
+          who,
+          ne(appointments.status, "cancelled"),
+          lt(appointments.startsAt, row.endsAt),
+          gt(appointments.endsAt, row.startsAt),
+        ),
+      )
+      .limit(1)
+      .get();
+
   return {
     sqlite,
-    async insertAppointment(row) {
-      return db.transaction((tx) => {
+    ...createSqliteSchedule(db),
+    async insertAppointment(row, vetCandidates = []) {
+      return db.transaction((tx): InsertAppointmentOutcome => {
         refuseErased(tx, row.petId);
-        const existing = tx
-          .select()
-          .from(appointments)
-          .where(
-            and(
-              eq(appointments.petId, row.petId),
-              ne(appointments.status, "cancelled"),
-              lt(appointments.startsAt, row.endsAt),
-              gt(appointments.endsAt, row.startsAt),
-            ),
-          )
-          .limit(1)
-          .get();
-        if (existing) return { kind: "overlap", existing: asAppointment(existing) } as const;
-        tx.insert(appointments).values(row).run();
-        return { kind: "created" } as const;
+        const existing = overlapping(tx, eq(appointments.petId, row.petId), row);
+        if (existing) return { kind: "overlap", existing: asAppointment(existing) };
+        if (vetCandidates.length === 0) {
+          tx.insert(appointments).values(row).run();
+          return { kind: "created" };
+        }
+        let busy: AppointmentRow | undefined;
+        for (const vetId of vetCandidates) {
+          const clash = overlapping(tx, eq(appointments.vetId, vetId), row);
+          if (!clash) {
+            tx.insert(appointments)
+              .values({ ...row, vetId })
+              .run();
+            return { kind: "created", vetId };
+          }
+          busy ??= asAppointment(clash);
+        }
+        return { kind: "vet_busy", existing: busy };
       }, immediate);
     },
     async getAppointment(id) {

@@ -25,17 +25,29 @@ export function listRange(
   return { from, to };
 }
 
-/** A clinic-wide list needs both bounds, at most MAX_CLINIC_RANGE_DAYS apart. */
-export function clinicRange(range: { from?: number; to?: number }): { from: number; to: number } {
+/**
+ * A clinic-wide list needs both bounds, at most MAX_CLINIC_RANGE_DAYS apart.
+ * With neither, the error names `missing` (pet_id for appointments: the
+ * first version's list needed one).
+ */
+export function clinicRange(
+  range: { from?: number; to?: number },
+  missing: "pet_id" | "from" = "pet_id",
+): { from: number; to: number } {
+  const requirement =
+    missing === "pet_id"
+      ? "from and to (or date) are required when no pet_id is given"
+      : "from and to (or date) are required";
   if (range.from === undefined && range.to === undefined) {
-    throw invalid("pet_id", "pet_id is required unless a range (date, or from and to) is given");
+    throw invalid(
+      missing,
+      missing === "pet_id"
+        ? "pet_id is required unless a range (date, or from and to) is given"
+        : requirement,
+    );
   }
-  if (range.from === undefined) {
-    throw invalid("from", "from and to (or date) are required when no pet_id is given");
-  }
-  if (range.to === undefined) {
-    throw invalid("to", "from and to (or date) are required when no pet_id is given");
-  }
+  if (range.from === undefined) throw invalid("from", requirement);
+  if (range.to === undefined) throw invalid("to", requirement);
   if (range.to - range.from > MAX_CLINIC_RANGE_DAYS * DAY_MS) {
     throw invalid("to", `the range must be at most ${MAX_CLINIC_RANGE_DAYS} days`);
   }

@@ -3,11 +3,13 @@ import type { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterin
 import { conflict, invalid, notFound } from "@vetmesh/kit";
 import { assertOwnerAccess, forbidden, isOwnerCaller } from "@vetmesh/kit/auth";
 import { type AppointmentRow, petErased, type VeterinaryRepository } from "../db/repository.ts";
+import type { AppointmentTypes } from "../domain/appointment-types.ts";
 import { type DueWindows, dueState } from "../domain/due-state.ts";
 import { DAY_MS, parseInstant, parseOptionalInstant } from "../domain/instants.ts";
 import { decodePageToken, encodePageToken, pageSize } from "../domain/page-token.ts";
 import { planReminders, type StageOffset } from "../domain/reminder-stages.ts";
 import { type VaccineIntervals, vaccineKey } from "../domain/vaccine-intervals.ts";
+import { resolveDuration, vetCandidates } from "./booking.ts";
 import { clinicRange, listRange } from "./list-range.ts";
 import { toAppointment, toRecord, toReminder, toVaccination } from "./mapping.ts";
 import type { PetLookup } from "./owner-lookup.ts";
@@ -25,11 +27,11 @@ export interface VeterinaryDeps {
   defaultDurationMinutes: number;
   /** IANA zone of the clinic: local days and working hours are read in it. */
   clinicTimeZone: string;
+  /** Appointment types and their default lengths (APPOINTMENT_TYPES). */
+  appointmentTypes: AppointmentTypes;
   /** Reminder stages planned for each vaccination with a due date. */
   reminderOffsets: readonly StageOffset[];
 }
-
-const MAX_DURATION_MINUTES = 1440;
 
 function describe(row: AppointmentRow): string {
   return row.status === "ended" ? "already ended" : "cancelled";
@@ -61,17 +63,27 @@ export function createVeterinaryService(
     async makeAppointment(req, ctx) {
       const petId = requiredText("pet_id", req.petId, 128);
       const startsAt = parseInstant("starts_at", req.startsAt);
-      const duration = req.durationMinutes ?? deps.defaultDurationMinutes;
-      if (!Number.isInteger(duration) || duration < 1 || duration > MAX_DURATION_MINUTES) {
-        throw invalid("duration_minutes", `duration_minutes must be between 1 and ${MAX_DURATION_MINUTES}`);
-      }
+      const type = optionalText("type", req.type, 64)?.toLowerCase() ?? null;
+      const duration = resolveDuration(
+        deps.appointmentTypes,
+        deps.defaultDurationMinutes,
+        type,
+        req.durationMinutes,
+      );
       const reason = optionalText("reason", req.reason, 1000) ?? "";
+      const vetId = optionalText("vet_id", req.vetId, 64);
       await knownPet(petId, ctx);
+      const endsAt = startsAt + duration * 60_000;
+      const candidates = await vetCandidates(deps.repository, deps.clinicTimeZone, {
+        vetId,
+        startsAt,
+        endsAt,
+      });
       const row: AppointmentRow = {
         id: deps.newId(),
         petId,
         startsAt,
-        endsAt: startsAt + duration * 60_000,
+        endsAt,
         durationMinutes: duration,
         reason,
         status: "scheduled",
@@ -79,13 +91,16 @@ export function createVeterinaryService(
         endedAt: null,
         cancelledAt: null,
         vetId: null,
-        type: null,
+        type,
       };
-      const outcome = await deps.repository.insertAppointment(row);
+      const outcome = await deps.repository.insertAppointment(row, candidates);
       if (outcome.kind === "overlap") {
         throw conflict(`pet ${petId} already has an appointment at that time (${outcome.existing.id})`);
       }
-      return { appointment: toAppointment(row) };
+      if (outcome.kind === "vet_busy") {
+        throw conflict(vetId === null ? "no vet is free at that time" : `vet ${vetId} is busy at that time`);
+      }
+      return { appointment: toAppointment({ ...row, vetId: outcome.vetId ?? null }) };
     },
 
     async endAppointment(req) {

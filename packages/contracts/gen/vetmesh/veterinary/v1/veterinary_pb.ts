@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file vetmesh/veterinary/v1/veterinary.proto.
  */
 export const file_vetmesh_veterinary_v1_veterinary: GenFile = /*@__PURE__*/
-  fileDesc("CiZ2ZXRtZXNoL3ZldGVyaW5hcnkvdjEvdmV0ZXJpbmFyeS5wcm90bxIVdmV0bWVzaC52ZXRlcmluYXJ5LnYxIuYBCgtBcHBvaW50bWVudBIKCgJpZBgBIAEoCRIOCgZwZXRfaWQYAiABKAkSEQoJc3RhcnRzX2F0GAMgASgJEhgKEGR1cmF0aW9uX21pbnV0ZXMYBCABKAUSDgoGcmVhc29uGAUgASgJEjgKBnN0YXR1cxgGIAEoDjIoLnZldG1lc2gudmV0ZXJpbmFyeS52MS5BcHBvaW50bWVudFN0YXR1cxIQCghlbmRlZF9hdBgHIAEoCRIUCgxjYW5jZWxsZWRfYXQYCCABKAkSDgoGdmV0X2lkGAkgASgJEgwKBHR5cGUYCiABKAkigAEKEkNvbnN1bHRhdGlvblJlY29yZBIKCgJpZBgBIAEoCRIOCgZwZXRfaWQYAiABKAkSFgoOYXBwb2ludG1lbnRfaWQYAyABKAkSDwoHZGV0YWlscxgEIAEoCRITCgtyZWNvcmRlZF9hdBgFIAEoCRIQCghlbmRlZF9ieRgGIAEoCSLRAQoLVmFjY2luYXRpb24SCgoCaWQYASABKAkSDgoGcGV0X2lkGAIgASgJEg8KB3ZhY2NpbmUYAyABKAkSFwoPYWRtaW5pc3RlcmVkX2F0GAQgASgJEhMKC25leHRfZHVlX2F0GAUgASgJEg0KBWJhdGNoGAYgASgJEg0KBW5vdGVzGAcgASgJEjIKCWR1ZV9zdGF0ZRgIIAEoDjIfLnZldG1lc2gudmV0ZXJpbmFyeS52MS5EdWVTdGF0ZRIVCg1zdXBlcnNlZGVkX2J5GAkgASgJIpkBCghSZW1pbmRlchIWCg52YWNjaW5hdGlvbl9pZBgBIAEoCRIOCgZwZXRfaWQYAiABKAkSDwoHdmFjY2luZRgDIAEoCRIzCgVzdGFnZRgEIAEoDjIkLnZldG1lc2gudmV0ZXJpbmFyeS52MS5SZW1pbmRlclN0YWdlEg8KB3NlbmRfYXQYBSABKAkSDgoGZHVlX2F0GAYgASgJIo8BChZNYWtlQXBwb2ludG1lbnRSZXF1ZXN0Eg4KBnBldF9pZBgBIAEoCRIRCglzdGFydHNfYXQYAiABKAkSHQoQZHVyYXRpb25fbWludXRlcxgDIAEoBUgAiAEBEhMKBnJlYXNvbhgEIAEoCUgBiAEBQhMKEV9kdXJhdGlvbl9taW51dGVzQgkKB19yZWFzb24iUgoXTWFrZUFwcG9pbnRtZW50UmVzcG9uc2USNwoLYXBwb2ludG1lbnQYASABKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuQXBwb2ludG1lbnQiZAoVRW5kQXBwb2ludG1lbnRSZXF1ZXN0EhYKDmFwcG9pbnRtZW50X2lkGAEgASgJEg8KB2RldGFpbHMYAiABKAkSFQoIZW5kZWRfYnkYAyABKAlIAIgBAUILCglfZW5kZWRfYnkijAEKFkVuZEFwcG9pbnRtZW50UmVzcG9uc2USNwoLYXBwb2ludG1lbnQYASABKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuQXBwb2ludG1lbnQSOQoGcmVjb3JkGAIgASgLMikudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkNvbnN1bHRhdGlvblJlY29yZCIyChhDYW5jZWxBcHBvaW50bWVudFJlcXVlc3QSFgoOYXBwb2ludG1lbnRfaWQYASABKAkiVAoZQ2FuY2VsQXBwb2ludG1lbnRSZXNwb25zZRI3CgthcHBvaW50bWVudBgBIAEoCzIiLnZldG1lc2gudmV0ZXJpbmFyeS52MS5BcHBvaW50bWVudCJhChdMaXN0QXBwb2ludG1lbnRzUmVxdWVzdBIOCgZwZXRfaWQYASABKAkSDAoEZnJvbRgCIAEoCRIKCgJ0bxgDIAEoCRIMCgRkYXRlGAQgASgJEg4KBnZldF9pZBgFIAEoCSJUChhMaXN0QXBwb2ludG1lbnRzUmVzcG9uc2USOAoMYXBwb2ludG1lbnRzGAEgAygLMiIudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkFwcG9pbnRtZW50IksKEkxpc3RSZWNvcmRzUmVxdWVzdBIOCgZwZXRfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiagoTTGlzdFJlY29yZHNSZXNwb25zZRI6CgdyZWNvcmRzGAEgAygLMikudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkNvbnN1bHRhdGlvblJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki4gEKGFJlY29yZFZhY2NpbmF0aW9uUmVxdWVzdBIOCgZwZXRfaWQYASABKAkSDwoHdmFjY2luZRgCIAEoCRIXCg9hZG1pbmlzdGVyZWRfYXQYAyABKAkSGAoLbmV4dF9kdWVfYXQYBCABKAlIAIgBARISCgViYXRjaBgFIAEoCUgBiAEBEhIKBW5vdGVzGAYgASgJSAKIAQESFwoKcmVxdWVzdF9pZBgHIAEoCUgDiAEBQg4KDF9uZXh0X2R1ZV9hdEIICgZfYmF0Y2hCCAoGX25vdGVzQg0KC19yZXF1ZXN0X2lkIlQKGVJlY29yZFZhY2NpbmF0aW9uUmVzcG9uc2USNwoLdmFjY2luYXRpb24YASABKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuVmFjY2luYXRpb24iKQoXTGlzdFZhY2NpbmF0aW9uc1JlcXVlc3QSDgoGcGV0X2lkGAEgASgJIlQKGExpc3RWYWNjaW5hdGlvbnNSZXNwb25zZRI4Cgx2YWNjaW5hdGlvbnMYASADKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuVmFjY2luYXRpb24iJgoUTGlzdFJlbWluZGVyc1JlcXVlc3QSDgoGcGV0X2lkGAEgASgJIksKFUxpc3RSZW1pbmRlcnNSZXNwb25zZRIyCglyZW1pbmRlcnMYASADKAsyHy52ZXRtZXNoLnZldGVyaW5hcnkudjEuUmVtaW5kZXIiNAoQRXJhc2VQZXRzUmVxdWVzdBIPCgdzYWdhX2lkGAEgASgJEg8KB3BldF9pZHMYAiADKAkiZQoRRXJhc2VQZXRzUmVzcG9uc2USGwoTYXBwb2ludG1lbnRzX2VyYXNlZBgBIAEoBRIWCg5yZWNvcmRzX2VyYXNlZBgCIAEoBRIbChN2YWNjaW5hdGlvbnNfZXJhc2VkGAMgASgFKpkBChFBcHBvaW50bWVudFN0YXR1cxIiCh5BUFBPSU5UTUVOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIgChxBUFBPSU5UTUVOVF9TVEFUVVNfU0NIRURVTEVEEAESHAoYQVBQT0lOVE1FTlRfU1RBVFVTX0VOREVEEAISIAocQVBQT0lOVE1FTlRfU1RBVFVTX0NBTkNFTExFRBADKqwBCghEdWVTdGF0ZRIZChVEVUVfU1RBVEVfVU5TUEVDSUZJRUQQABIVChFEVUVfU1RBVEVfTk9UX0RVRRABEhYKEkRVRV9TVEFURV9EVUVfU09PThACEhEKDURVRV9TVEFURV9EVUUQAxIVChFEVUVfU1RBVEVfT1ZFUkRVRRAEEhgKFERVRV9TVEFURV9TVVBFUlNFREVEEAUSEgoORFVFX1NUQVRFX05PTkUQBiqAAQoNUmVtaW5kZXJTdGFnZRIeChpSRU1JTkRFUl9TVEFHRV9VTlNQRUNJRklFRBAAEhsKF1JFTUlOREVSX1NUQUdFX1VQQ09NSU5HEAESFgoSUkVNSU5ERVJfU1RBR0VfRFVFEAISGgoWUkVNSU5ERVJfU1RBR0VfT1ZFUkRVRRADMrQHChFWZXRlcmluYXJ5U2VydmljZRJwCg9NYWtlQXBwb2ludG1lbnQSLS52ZXRtZXNoLnZldGVyaW5hcnkudjEuTWFrZUFwcG9pbnRtZW50UmVxdWVzdBouLnZldG1lc2gudmV0ZXJpbmFyeS52MS5NYWtlQXBwb2ludG1lbnRSZXNwb25zZRJtCg5FbmRBcHBvaW50bWVudBIsLnZldG1lc2gudmV0ZXJpbmFyeS52MS5FbmRBcHBvaW50bWVudFJlcXVlc3QaLS52ZXRtZXNoLnZldGVyaW5hcnkudjEuRW5kQXBwb2ludG1lbnRSZXNwb25zZRJ2ChFDYW5jZWxBcHBvaW50bWVudBIvLnZldG1lc2gudmV0ZXJpbmFyeS52MS5DYW5jZWxBcHBvaW50bWVudFJlcXVlc3QaMC52ZXRtZXNoLnZldGVyaW5hcnkudjEuQ2FuY2VsQXBwb2ludG1lbnRSZXNwb25zZRJ4ChBMaXN0QXBwb2ludG1lbnRzEi4udmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RBcHBvaW50bWVudHNSZXF1ZXN0Gi8udmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RBcHBvaW50bWVudHNSZXNwb25zZSIDkAIBEmkKC0xpc3RSZWNvcmRzEikudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RSZWNvcmRzUmVxdWVzdBoqLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0UmVjb3Jkc1Jlc3BvbnNlIgOQAgESdgoRUmVjb3JkVmFjY2luYXRpb24SLy52ZXRtZXNoLnZldGVyaW5hcnkudjEuUmVjb3JkVmFjY2luYXRpb25SZXF1ZXN0GjAudmV0bWVzaC52ZXRlcmluYXJ5LnYxLlJlY29yZFZhY2NpbmF0aW9uUmVzcG9uc2USeAoQTGlzdFZhY2NpbmF0aW9ucxIuLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0VmFjY2luYXRpb25zUmVxdWVzdBovLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0VmFjY2luYXRpb25zUmVzcG9uc2UiA5ACARJvCg1MaXN0UmVtaW5kZXJzEisudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RSZW1pbmRlcnNSZXF1ZXN0GiwudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RSZW1pbmRlcnNSZXNwb25zZSIDkAIBMoABChlWZXRlcmluYXJ5SW50ZXJuYWxTZXJ2aWNlEmMKCUVyYXNlUGV0cxInLnZldG1lc2gudmV0ZXJpbmFyeS52MS5FcmFzZVBldHNSZXF1ZXN0GigudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkVyYXNlUGV0c1Jlc3BvbnNlIgOQAgJiBnByb3RvMw");
+  fileDesc("CiZ2ZXRtZXNoL3ZldGVyaW5hcnkvdjEvdmV0ZXJpbmFyeS5wcm90bxIVdmV0bWVzaC52ZXRlcmluYXJ5LnYxIuYBCgtBcHBvaW50bWVudBIKCgJpZBgBIAEoCRIOCgZwZXRfaWQYAiABKAkSEQoJc3RhcnRzX2F0GAMgASgJEhgKEGR1cmF0aW9uX21pbnV0ZXMYBCABKAUSDgoGcmVhc29uGAUgASgJEjgKBnN0YXR1cxgGIAEoDjIoLnZldG1lc2gudmV0ZXJpbmFyeS52MS5BcHBvaW50bWVudFN0YXR1cxIQCghlbmRlZF9hdBgHIAEoCRIUCgxjYW5jZWxsZWRfYXQYCCABKAkSDgoGdmV0X2lkGAkgASgJEgwKBHR5cGUYCiABKAkigAEKEkNvbnN1bHRhdGlvblJlY29yZBIKCgJpZBgBIAEoCRIOCgZwZXRfaWQYAiABKAkSFgoOYXBwb2ludG1lbnRfaWQYAyABKAkSDwoHZGV0YWlscxgEIAEoCRITCgtyZWNvcmRlZF9hdBgFIAEoCRIQCghlbmRlZF9ieRgGIAEoCSLRAQoLVmFjY2luYXRpb24SCgoCaWQYASABKAkSDgoGcGV0X2lkGAIgASgJEg8KB3ZhY2NpbmUYAyABKAkSFwoPYWRtaW5pc3RlcmVkX2F0GAQgASgJEhMKC25leHRfZHVlX2F0GAUgASgJEg0KBWJhdGNoGAYgASgJEg0KBW5vdGVzGAcgASgJEjIKCWR1ZV9zdGF0ZRgIIAEoDjIfLnZldG1lc2gudmV0ZXJpbmFyeS52MS5EdWVTdGF0ZRIVCg1zdXBlcnNlZGVkX2J5GAkgASgJIpkBCghSZW1pbmRlchIWCg52YWNjaW5hdGlvbl9pZBgBIAEoCRIOCgZwZXRfaWQYAiABKAkSDwoHdmFjY2luZRgDIAEoCRIzCgVzdGFnZRgEIAEoDjIkLnZldG1lc2gudmV0ZXJpbmFyeS52MS5SZW1pbmRlclN0YWdlEg8KB3NlbmRfYXQYBSABKAkSDgoGZHVlX2F0GAYgASgJIssBChZNYWtlQXBwb2ludG1lbnRSZXF1ZXN0Eg4KBnBldF9pZBgBIAEoCRIRCglzdGFydHNfYXQYAiABKAkSHQoQZHVyYXRpb25fbWludXRlcxgDIAEoBUgAiAEBEhMKBnJlYXNvbhgEIAEoCUgBiAEBEhMKBnZldF9pZBgGIAEoCUgCiAEBEhEKBHR5cGUYByABKAlIA4gBAUITChFfZHVyYXRpb25fbWludXRlc0IJCgdfcmVhc29uQgkKB192ZXRfaWRCBwoFX3R5cGUiUgoXTWFrZUFwcG9pbnRtZW50UmVzcG9uc2USNwoLYXBwb2ludG1lbnQYASABKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuQXBwb2ludG1lbnQiZAoVRW5kQXBwb2ludG1lbnRSZXF1ZXN0EhYKDmFwcG9pbnRtZW50X2lkGAEgASgJEg8KB2RldGFpbHMYAiABKAkSFQoIZW5kZWRfYnkYAyABKAlIAIgBAUILCglfZW5kZWRfYnkijAEKFkVuZEFwcG9pbnRtZW50UmVzcG9uc2USNwoLYXBwb2ludG1lbnQYASABKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuQXBwb2ludG1lbnQSOQoGcmVjb3JkGAIgASgLMikudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkNvbnN1bHRhdGlvblJlY29yZCIyChhDYW5jZWxBcHBvaW50bWVudFJlcXVlc3QSFgoOYXBwb2ludG1lbnRfaWQYASABKAkiVAoZQ2FuY2VsQXBwb2ludG1lbnRSZXNwb25zZRI3CgthcHBvaW50bWVudBgBIAEoCzIiLnZldG1lc2gudmV0ZXJpbmFyeS52MS5BcHBvaW50bWVudCJhChdMaXN0QXBwb2ludG1lbnRzUmVxdWVzdBIOCgZwZXRfaWQYASABKAkSDAoEZnJvbRgCIAEoCRIKCgJ0bxgDIAEoCRIMCgRkYXRlGAQgASgJEg4KBnZldF9pZBgFIAEoCSJUChhMaXN0QXBwb2ludG1lbnRzUmVzcG9uc2USOAoMYXBwb2ludG1lbnRzGAEgAygLMiIudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkFwcG9pbnRtZW50IksKEkxpc3RSZWNvcmRzUmVxdWVzdBIOCgZwZXRfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiagoTTGlzdFJlY29yZHNSZXNwb25zZRI6CgdyZWNvcmRzGAEgAygLMikudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkNvbnN1bHRhdGlvblJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAki4gEKGFJlY29yZFZhY2NpbmF0aW9uUmVxdWVzdBIOCgZwZXRfaWQYASABKAkSDwoHdmFjY2luZRgCIAEoCRIXCg9hZG1pbmlzdGVyZWRfYXQYAyABKAkSGAoLbmV4dF9kdWVfYXQYBCABKAlIAIgBARISCgViYXRjaBgFIAEoCUgBiAEBEhIKBW5vdGVzGAYgASgJSAKIAQESFwoKcmVxdWVzdF9pZBgHIAEoCUgDiAEBQg4KDF9uZXh0X2R1ZV9hdEIICgZfYmF0Y2hCCAoGX25vdGVzQg0KC19yZXF1ZXN0X2lkIlQKGVJlY29yZFZhY2NpbmF0aW9uUmVzcG9uc2USNwoLdmFjY2luYXRpb24YASABKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuVmFjY2luYXRpb24iKQoXTGlzdFZhY2NpbmF0aW9uc1JlcXVlc3QSDgoGcGV0X2lkGAEgASgJIlQKGExpc3RWYWNjaW5hdGlvbnNSZXNwb25zZRI4Cgx2YWNjaW5hdGlvbnMYASADKAsyIi52ZXRtZXNoLnZldGVyaW5hcnkudjEuVmFjY2luYXRpb24iJgoUTGlzdFJlbWluZGVyc1JlcXVlc3QSDgoGcGV0X2lkGAEgASgJIksKFUxpc3RSZW1pbmRlcnNSZXNwb25zZRIyCglyZW1pbmRlcnMYASADKAsyHy52ZXRtZXNoLnZldGVyaW5hcnkudjEuUmVtaW5kZXIiNAoQRXJhc2VQZXRzUmVxdWVzdBIPCgdzYWdhX2lkGAEgASgJEg8KB3BldF9pZHMYAiADKAkiZQoRRXJhc2VQZXRzUmVzcG9uc2USGwoTYXBwb2ludG1lbnRzX2VyYXNlZBgBIAEoBRIWCg5yZWNvcmRzX2VyYXNlZBgCIAEoBRIbChN2YWNjaW5hdGlvbnNfZXJhc2VkGAMgASgFIjsKDFdvcmtpbmdIb3VycxIPCgd3ZWVrZGF5GAEgASgFEg0KBXN0YXJ0GAIgASgJEgsKA2VuZBgDIAEoCSJbCgNWZXQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRI6Cg13b3JraW5nX2hvdXJzGAMgAygLMiMudmV0bWVzaC52ZXRlcmluYXJ5LnYxLldvcmtpbmdIb3VycyJjChFTY2hlZHVsZUV4Y2VwdGlvbhIKCgJpZBgBIAEoCRIOCgZ2ZXRfaWQYAiABKAkSEQoJc3RhcnRzX2F0GAMgASgJEg8KB2VuZHNfYXQYBCABKAkSDgoGcmVhc29uGAUgASgJIlwKEENyZWF0ZVZldFJlcXVlc3QSDAoEbmFtZRgBIAEoCRI6Cg13b3JraW5nX2hvdXJzGAIgAygLMiMudmV0bWVzaC52ZXRlcmluYXJ5LnYxLldvcmtpbmdIb3VycyI8ChFDcmVhdGVWZXRSZXNwb25zZRInCgN2ZXQYASABKAsyGi52ZXRtZXNoLnZldGVyaW5hcnkudjEuVmV0IhEKD0xpc3RWZXRzUmVxdWVzdCI8ChBMaXN0VmV0c1Jlc3BvbnNlEigKBHZldHMYASADKAsyGi52ZXRtZXNoLnZldGVyaW5hcnkudjEuVmV0ImQKFlNldFdvcmtpbmdIb3Vyc1JlcXVlc3QSDgoGdmV0X2lkGAEgASgJEjoKDXdvcmtpbmdfaG91cnMYAiADKAsyIy52ZXRtZXNoLnZldGVyaW5hcnkudjEuV29ya2luZ0hvdXJzIkIKF1NldFdvcmtpbmdIb3Vyc1Jlc3BvbnNlEicKA3ZldBgBIAEoCzIaLnZldG1lc2gudmV0ZXJpbmFyeS52MS5WZXQiVwobQWRkU2NoZWR1bGVFeGNlcHRpb25SZXF1ZXN0Eg4KBnZldF9pZBgBIAEoCRIMCgRmcm9tGAIgASgJEgoKAnRvGAMgASgJEg4KBnJlYXNvbhgEIAEoCSJbChxBZGRTY2hlZHVsZUV4Y2VwdGlvblJlc3BvbnNlEjsKCWV4Y2VwdGlvbhgBIAEoCzIoLnZldG1lc2gudmV0ZXJpbmFyeS52MS5TY2hlZHVsZUV4Y2VwdGlvbiI2Ch5SZW1vdmVTY2hlZHVsZUV4Y2VwdGlvblJlcXVlc3QSFAoMZXhjZXB0aW9uX2lkGAEgASgJIiEKH1JlbW92ZVNjaGVkdWxlRXhjZXB0aW9uUmVzcG9uc2UiRwodTGlzdFNjaGVkdWxlRXhjZXB0aW9uc1JlcXVlc3QSDAoEZnJvbRgBIAEoCRIKCgJ0bxgCIAEoCRIMCgRkYXRlGAMgASgJIl4KHkxpc3RTY2hlZHVsZUV4Y2VwdGlvbnNSZXNwb25zZRI8CgpleGNlcHRpb25zGAEgAygLMigudmV0bWVzaC52ZXRlcmluYXJ5LnYxLlNjaGVkdWxlRXhjZXB0aW9uIjkKD0FwcG9pbnRtZW50VHlwZRIMCgRuYW1lGAEgASgJEhgKEGR1cmF0aW9uX21pbnV0ZXMYAiABKAUiHQobTGlzdEFwcG9pbnRtZW50VHlwZXNSZXF1ZXN0IlUKHExpc3RBcHBvaW50bWVudFR5cGVzUmVzcG9uc2USNQoFdHlwZXMYASADKAsyJi52ZXRtZXNoLnZldGVyaW5hcnkudjEuQXBwb2ludG1lbnRUeXBlInYKFEZpbmRGcmVlU2xvdHNSZXF1ZXN0EgwKBGRhdGUYASABKAkSDgoGdmV0X2lkGAIgASgJEgwKBHR5cGUYAyABKAkSHQoQZHVyYXRpb25fbWludXRlcxgEIAEoBUgAiAEBQhMKEV9kdXJhdGlvbl9taW51dGVzIjoKBFNsb3QSDgoGdmV0X2lkGAEgASgJEhEKCXN0YXJ0c19hdBgCIAEoCRIPCgdlbmRzX2F0GAMgASgJIkMKFUZpbmRGcmVlU2xvdHNSZXNwb25zZRIqCgVzbG90cxgBIAMoCzIbLnZldG1lc2gudmV0ZXJpbmFyeS52MS5TbG90KpkBChFBcHBvaW50bWVudFN0YXR1cxIiCh5BUFBPSU5UTUVOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIgChxBUFBPSU5UTUVOVF9TVEFUVVNfU0NIRURVTEVEEAESHAoYQVBQT0lOVE1FTlRfU1RBVFVTX0VOREVEEAISIAocQVBQT0lOVE1FTlRfU1RBVFVTX0NBTkNFTExFRBADKqwBCghEdWVTdGF0ZRIZChVEVUVfU1RBVEVfVU5TUEVDSUZJRUQQABIVChFEVUVfU1RBVEVfTk9UX0RVRRABEhYKEkRVRV9TVEFURV9EVUVfU09PThACEhEKDURVRV9TVEFURV9EVUUQAxIVChFEVUVfU1RBVEVfT1ZFUkRVRRAEEhgKFERVRV9TVEFURV9TVVBFUlNFREVEEAUSEgoORFVFX1NUQVRFX05PTkUQBiqAAQoNUmVtaW5kZXJTdGFnZRIeChpSRU1JTkRFUl9TVEFHRV9VTlNQRUNJRklFRBAAEhsKF1JFTUlOREVSX1NUQUdFX1VQQ09NSU5HEAESFgoSUkVNSU5ERVJfU1RBR0VfRFVFEAISGgoWUkVNSU5ERVJfU1RBR0VfT1ZFUkRVRRADMoMPChFWZXRlcmluYXJ5U2VydmljZRJwCg9NYWtlQXBwb2ludG1lbnQSLS52ZXRtZXNoLnZldGVyaW5hcnkudjEuTWFrZUFwcG9pbnRtZW50UmVxdWVzdBouLnZldG1lc2gudmV0ZXJpbmFyeS52MS5NYWtlQXBwb2ludG1lbnRSZXNwb25zZRJtCg5FbmRBcHBvaW50bWVudBIsLnZldG1lc2gudmV0ZXJpbmFyeS52MS5FbmRBcHBvaW50bWVudFJlcXVlc3QaLS52ZXRtZXNoLnZldGVyaW5hcnkudjEuRW5kQXBwb2ludG1lbnRSZXNwb25zZRJ2ChFDYW5jZWxBcHBvaW50bWVudBIvLnZldG1lc2gudmV0ZXJpbmFyeS52MS5DYW5jZWxBcHBvaW50bWVudFJlcXVlc3QaMC52ZXRtZXNoLnZldGVyaW5hcnkudjEuQ2FuY2VsQXBwb2ludG1lbnRSZXNwb25zZRJ4ChBMaXN0QXBwb2ludG1lbnRzEi4udmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RBcHBvaW50bWVudHNSZXF1ZXN0Gi8udmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RBcHBvaW50bWVudHNSZXNwb25zZSIDkAIBEmkKC0xpc3RSZWNvcmRzEikudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RSZWNvcmRzUmVxdWVzdBoqLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0UmVjb3Jkc1Jlc3BvbnNlIgOQAgESdgoRUmVjb3JkVmFjY2luYXRpb24SLy52ZXRtZXNoLnZldGVyaW5hcnkudjEuUmVjb3JkVmFjY2luYXRpb25SZXF1ZXN0GjAudmV0bWVzaC52ZXRlcmluYXJ5LnYxLlJlY29yZFZhY2NpbmF0aW9uUmVzcG9uc2USeAoQTGlzdFZhY2NpbmF0aW9ucxIuLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0VmFjY2luYXRpb25zUmVxdWVzdBovLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0VmFjY2luYXRpb25zUmVzcG9uc2UiA5ACARJvCg1MaXN0UmVtaW5kZXJzEisudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RSZW1pbmRlcnNSZXF1ZXN0GiwudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RSZW1pbmRlcnNSZXNwb25zZSIDkAIBEl4KCUNyZWF0ZVZldBInLnZldG1lc2gudmV0ZXJpbmFyeS52MS5DcmVhdGVWZXRSZXF1ZXN0GigudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkNyZWF0ZVZldFJlc3BvbnNlEmAKCExpc3RWZXRzEiYudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RWZXRzUmVxdWVzdBonLnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0VmV0c1Jlc3BvbnNlIgOQAgESdQoPU2V0V29ya2luZ0hvdXJzEi0udmV0bWVzaC52ZXRlcmluYXJ5LnYxLlNldFdvcmtpbmdIb3Vyc1JlcXVlc3QaLi52ZXRtZXNoLnZldGVyaW5hcnkudjEuU2V0V29ya2luZ0hvdXJzUmVzcG9uc2UiA5ACAhJ/ChRBZGRTY2hlZHVsZUV4Y2VwdGlvbhIyLnZldG1lc2gudmV0ZXJpbmFyeS52MS5BZGRTY2hlZHVsZUV4Y2VwdGlvblJlcXVlc3QaMy52ZXRtZXNoLnZldGVyaW5hcnkudjEuQWRkU2NoZWR1bGVFeGNlcHRpb25SZXNwb25zZRKNAQoXUmVtb3ZlU2NoZWR1bGVFeGNlcHRpb24SNS52ZXRtZXNoLnZldGVyaW5hcnkudjEuUmVtb3ZlU2NoZWR1bGVFeGNlcHRpb25SZXF1ZXN0GjYudmV0bWVzaC52ZXRlcmluYXJ5LnYxLlJlbW92ZVNjaGVkdWxlRXhjZXB0aW9uUmVzcG9uc2UiA5ACAhKKAQoWTGlzdFNjaGVkdWxlRXhjZXB0aW9ucxI0LnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0U2NoZWR1bGVFeGNlcHRpb25zUmVxdWVzdBo1LnZldG1lc2gudmV0ZXJpbmFyeS52MS5MaXN0U2NoZWR1bGVFeGNlcHRpb25zUmVzcG9uc2UiA5ACARKEAQoUTGlzdEFwcG9pbnRtZW50VHlwZXMSMi52ZXRtZXNoLnZldGVyaW5hcnkudjEuTGlzdEFwcG9pbnRtZW50VHlwZXNSZXF1ZXN0GjMudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkxpc3RBcHBvaW50bWVudFR5cGVzUmVzcG9uc2UiA5ACARJvCg1GaW5kRnJlZVNsb3RzEisudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkZpbmRGcmVlU2xvdHNSZXF1ZXN0GiwudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkZpbmRGcmVlU2xvdHNSZXNwb25zZSIDkAIBMoABChlWZXRlcmluYXJ5SW50ZXJuYWxTZXJ2aWNlEmMKCUVyYXNlUGV0cxInLnZldG1lc2gudmV0ZXJpbmFyeS52MS5FcmFzZVBldHNSZXF1ZXN0GigudmV0bWVzaC52ZXRlcmluYXJ5LnYxLkVyYXNlUGV0c1Jlc3BvbnNlIgOQAgJiBnByb3RvMw");
 
 /**
  * @generated from message vetmesh.veterinary.v1.Appointment
@@ -236,6 +236,8 @@ export type MakeAppointmentRequest = Message<"vetmesh.veterinary.v1.MakeAppointm
   startsAt: string;
 
   /**
+   * Default: the type's length, else the service's default length.
+   *
    * @generated from field: optional int32 duration_minutes = 3;
    */
   durationMinutes?: number | undefined;
@@ -244,6 +246,21 @@ export type MakeAppointmentRequest = Message<"vetmesh.veterinary.v1.MakeAppointm
    * @generated from field: optional string reason = 4;
    */
   reason?: string | undefined;
+
+  /**
+   * The vet to book; absent means any vet free at that time (none when the
+   * clinic has no vets configured).
+   *
+   * @generated from field: optional string vet_id = 6;
+   */
+  vetId?: string | undefined;
+
+  /**
+   * An appointment type (see ListAppointmentTypes); gives the default length.
+   *
+   * @generated from field: optional string type = 7;
+   */
+  type?: string | undefined;
 };
 
 /**
@@ -652,6 +669,484 @@ export const ErasePetsResponseSchema: GenMessage<ErasePetsResponse> = /*@__PURE_
   messageDesc(file_vetmesh_veterinary_v1_veterinary, 21);
 
 /**
+ * Weekly working hours: one span of a weekday, local wall-clock time of the clinic.
+ *
+ * @generated from message vetmesh.veterinary.v1.WorkingHours
+ */
+export type WorkingHours = Message<"vetmesh.veterinary.v1.WorkingHours"> & {
+  /**
+   * ISO weekday: 1 = Monday ... 7 = Sunday.
+   *
+   * @generated from field: int32 weekday = 1;
+   */
+  weekday: number;
+
+  /**
+   * "HH:MM", local.
+   *
+   * @generated from field: string start = 2;
+   */
+  start: string;
+
+  /**
+   * "HH:MM", local, after start; "24:00" is the end of the day.
+   *
+   * @generated from field: string end = 3;
+   */
+  end: string;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.WorkingHours.
+ * Use `create(WorkingHoursSchema)` to create a new message.
+ */
+export const WorkingHoursSchema: GenMessage<WorkingHours> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 22);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.Vet
+ */
+export type Vet = Message<"vetmesh.veterinary.v1.Vet"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.WorkingHours working_hours = 3;
+   */
+  workingHours: WorkingHours[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.Vet.
+ * Use `create(VetSchema)` to create a new message.
+ */
+export const VetSchema: GenMessage<Vet> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 23);
+
+/**
+ * A span when a vet (or, with an empty vet_id, the whole clinic) cannot be booked.
+ *
+ * @generated from message vetmesh.veterinary.v1.ScheduleException
+ */
+export type ScheduleException = Message<"vetmesh.veterinary.v1.ScheduleException"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Empty: the whole clinic (a holiday).
+   *
+   * @generated from field: string vet_id = 2;
+   */
+  vetId: string;
+
+  /**
+   * @generated from field: string starts_at = 3;
+   */
+  startsAt: string;
+
+  /**
+   * @generated from field: string ends_at = 4;
+   */
+  endsAt: string;
+
+  /**
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ScheduleException.
+ * Use `create(ScheduleExceptionSchema)` to create a new message.
+ */
+export const ScheduleExceptionSchema: GenMessage<ScheduleException> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 24);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.CreateVetRequest
+ */
+export type CreateVetRequest = Message<"vetmesh.veterinary.v1.CreateVetRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.WorkingHours working_hours = 2;
+   */
+  workingHours: WorkingHours[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.CreateVetRequest.
+ * Use `create(CreateVetRequestSchema)` to create a new message.
+ */
+export const CreateVetRequestSchema: GenMessage<CreateVetRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 25);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.CreateVetResponse
+ */
+export type CreateVetResponse = Message<"vetmesh.veterinary.v1.CreateVetResponse"> & {
+  /**
+   * @generated from field: vetmesh.veterinary.v1.Vet vet = 1;
+   */
+  vet?: Vet | undefined;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.CreateVetResponse.
+ * Use `create(CreateVetResponseSchema)` to create a new message.
+ */
+export const CreateVetResponseSchema: GenMessage<CreateVetResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 26);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.ListVetsRequest
+ */
+export type ListVetsRequest = Message<"vetmesh.veterinary.v1.ListVetsRequest"> & {
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ListVetsRequest.
+ * Use `create(ListVetsRequestSchema)` to create a new message.
+ */
+export const ListVetsRequestSchema: GenMessage<ListVetsRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 27);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.ListVetsResponse
+ */
+export type ListVetsResponse = Message<"vetmesh.veterinary.v1.ListVetsResponse"> & {
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.Vet vets = 1;
+   */
+  vets: Vet[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ListVetsResponse.
+ * Use `create(ListVetsResponseSchema)` to create a new message.
+ */
+export const ListVetsResponseSchema: GenMessage<ListVetsResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 28);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.SetWorkingHoursRequest
+ */
+export type SetWorkingHoursRequest = Message<"vetmesh.veterinary.v1.SetWorkingHoursRequest"> & {
+  /**
+   * @generated from field: string vet_id = 1;
+   */
+  vetId: string;
+
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.WorkingHours working_hours = 2;
+   */
+  workingHours: WorkingHours[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.SetWorkingHoursRequest.
+ * Use `create(SetWorkingHoursRequestSchema)` to create a new message.
+ */
+export const SetWorkingHoursRequestSchema: GenMessage<SetWorkingHoursRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 29);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.SetWorkingHoursResponse
+ */
+export type SetWorkingHoursResponse = Message<"vetmesh.veterinary.v1.SetWorkingHoursResponse"> & {
+  /**
+   * @generated from field: vetmesh.veterinary.v1.Vet vet = 1;
+   */
+  vet?: Vet | undefined;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.SetWorkingHoursResponse.
+ * Use `create(SetWorkingHoursResponseSchema)` to create a new message.
+ */
+export const SetWorkingHoursResponseSchema: GenMessage<SetWorkingHoursResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 30);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.AddScheduleExceptionRequest
+ */
+export type AddScheduleExceptionRequest = Message<"vetmesh.veterinary.v1.AddScheduleExceptionRequest"> & {
+  /**
+   * Empty: the whole clinic.
+   *
+   * @generated from field: string vet_id = 1;
+   */
+  vetId: string;
+
+  /**
+   * An instant, or a date (YYYY-MM-DD: the start of that local day).
+   *
+   * @generated from field: string from = 2;
+   */
+  from: string;
+
+  /**
+   * An instant (exclusive), or a date (YYYY-MM-DD: through the end of that local day).
+   *
+   * @generated from field: string to = 3;
+   */
+  to: string;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.AddScheduleExceptionRequest.
+ * Use `create(AddScheduleExceptionRequestSchema)` to create a new message.
+ */
+export const AddScheduleExceptionRequestSchema: GenMessage<AddScheduleExceptionRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 31);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.AddScheduleExceptionResponse
+ */
+export type AddScheduleExceptionResponse = Message<"vetmesh.veterinary.v1.AddScheduleExceptionResponse"> & {
+  /**
+   * @generated from field: vetmesh.veterinary.v1.ScheduleException exception = 1;
+   */
+  exception?: ScheduleException | undefined;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.AddScheduleExceptionResponse.
+ * Use `create(AddScheduleExceptionResponseSchema)` to create a new message.
+ */
+export const AddScheduleExceptionResponseSchema: GenMessage<AddScheduleExceptionResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 32);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.RemoveScheduleExceptionRequest
+ */
+export type RemoveScheduleExceptionRequest = Message<"vetmesh.veterinary.v1.RemoveScheduleExceptionRequest"> & {
+  /**
+   * @generated from field: string exception_id = 1;
+   */
+  exceptionId: string;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.RemoveScheduleExceptionRequest.
+ * Use `create(RemoveScheduleExceptionRequestSchema)` to create a new message.
+ */
+export const RemoveScheduleExceptionRequestSchema: GenMessage<RemoveScheduleExceptionRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 33);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.RemoveScheduleExceptionResponse
+ */
+export type RemoveScheduleExceptionResponse = Message<"vetmesh.veterinary.v1.RemoveScheduleExceptionResponse"> & {
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.RemoveScheduleExceptionResponse.
+ * Use `create(RemoveScheduleExceptionResponseSchema)` to create a new message.
+ */
+export const RemoveScheduleExceptionResponseSchema: GenMessage<RemoveScheduleExceptionResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 34);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.ListScheduleExceptionsRequest
+ */
+export type ListScheduleExceptionsRequest = Message<"vetmesh.veterinary.v1.ListScheduleExceptionsRequest"> & {
+  /**
+   * @generated from field: string from = 1;
+   */
+  from: string;
+
+  /**
+   * @generated from field: string to = 2;
+   */
+  to: string;
+
+  /**
+   * A local day (YYYY-MM-DD), instead of from/to.
+   *
+   * @generated from field: string date = 3;
+   */
+  date: string;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ListScheduleExceptionsRequest.
+ * Use `create(ListScheduleExceptionsRequestSchema)` to create a new message.
+ */
+export const ListScheduleExceptionsRequestSchema: GenMessage<ListScheduleExceptionsRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 35);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.ListScheduleExceptionsResponse
+ */
+export type ListScheduleExceptionsResponse = Message<"vetmesh.veterinary.v1.ListScheduleExceptionsResponse"> & {
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.ScheduleException exceptions = 1;
+   */
+  exceptions: ScheduleException[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ListScheduleExceptionsResponse.
+ * Use `create(ListScheduleExceptionsResponseSchema)` to create a new message.
+ */
+export const ListScheduleExceptionsResponseSchema: GenMessage<ListScheduleExceptionsResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 36);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.AppointmentType
+ */
+export type AppointmentType = Message<"vetmesh.veterinary.v1.AppointmentType"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 duration_minutes = 2;
+   */
+  durationMinutes: number;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.AppointmentType.
+ * Use `create(AppointmentTypeSchema)` to create a new message.
+ */
+export const AppointmentTypeSchema: GenMessage<AppointmentType> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 37);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.ListAppointmentTypesRequest
+ */
+export type ListAppointmentTypesRequest = Message<"vetmesh.veterinary.v1.ListAppointmentTypesRequest"> & {
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ListAppointmentTypesRequest.
+ * Use `create(ListAppointmentTypesRequestSchema)` to create a new message.
+ */
+export const ListAppointmentTypesRequestSchema: GenMessage<ListAppointmentTypesRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 38);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.ListAppointmentTypesResponse
+ */
+export type ListAppointmentTypesResponse = Message<"vetmesh.veterinary.v1.ListAppointmentTypesResponse"> & {
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.AppointmentType types = 1;
+   */
+  types: AppointmentType[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.ListAppointmentTypesResponse.
+ * Use `create(ListAppointmentTypesResponseSchema)` to create a new message.
+ */
+export const ListAppointmentTypesResponseSchema: GenMessage<ListAppointmentTypesResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 39);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.FindFreeSlotsRequest
+ */
+export type FindFreeSlotsRequest = Message<"vetmesh.veterinary.v1.FindFreeSlotsRequest"> & {
+  /**
+   * A local day (YYYY-MM-DD) of the clinic.
+   *
+   * @generated from field: string date = 1;
+   */
+  date: string;
+
+  /**
+   * Only this vet; empty means every vet.
+   *
+   * @generated from field: string vet_id = 2;
+   */
+  vetId: string;
+
+  /**
+   * Gives the length; absent type and duration mean the default length.
+   *
+   * @generated from field: string type = 3;
+   */
+  type: string;
+
+  /**
+   * @generated from field: optional int32 duration_minutes = 4;
+   */
+  durationMinutes?: number | undefined;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.FindFreeSlotsRequest.
+ * Use `create(FindFreeSlotsRequestSchema)` to create a new message.
+ */
+export const FindFreeSlotsRequestSchema: GenMessage<FindFreeSlotsRequest> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 40);
+
+/**
+ * A free start: [starts_at, ends_at) fits in the vet's hours and clashes with nothing.
+ *
+ * @generated from message vetmesh.veterinary.v1.Slot
+ */
+export type Slot = Message<"vetmesh.veterinary.v1.Slot"> & {
+  /**
+   * @generated from field: string vet_id = 1;
+   */
+  vetId: string;
+
+  /**
+   * @generated from field: string starts_at = 2;
+   */
+  startsAt: string;
+
+  /**
+   * @generated from field: string ends_at = 3;
+   */
+  endsAt: string;
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.Slot.
+ * Use `create(SlotSchema)` to create a new message.
+ */
+export const SlotSchema: GenMessage<Slot> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 41);
+
+/**
+ * @generated from message vetmesh.veterinary.v1.FindFreeSlotsResponse
+ */
+export type FindFreeSlotsResponse = Message<"vetmesh.veterinary.v1.FindFreeSlotsResponse"> & {
+  /**
+   * @generated from field: repeated vetmesh.veterinary.v1.Slot slots = 1;
+   */
+  slots: Slot[];
+};
+
+/**
+ * Describes the message vetmesh.veterinary.v1.FindFreeSlotsResponse.
+ * Use `create(FindFreeSlotsResponseSchema)` to create a new message.
+ */
+export const FindFreeSlotsResponseSchema: GenMessage<FindFreeSlotsResponse> = /*@__PURE__*/
+  messageDesc(file_vetmesh_veterinary_v1_veterinary, 42);
+
+/**
  * Lifecycle of an appointment.
  *
  * @generated from enum vetmesh.veterinary.v1.AppointmentStatus
@@ -857,6 +1352,86 @@ export const VeterinaryService: GenService<{
     methodKind: "unary";
     input: typeof ListRemindersRequestSchema;
     output: typeof ListRemindersResponseSchema;
+  },
+  /**
+   * Adds a vet (staff member who can be booked), with weekly working hours. Admin.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.CreateVet
+   */
+  createVet: {
+    methodKind: "unary";
+    input: typeof CreateVetRequestSchema;
+    output: typeof CreateVetResponseSchema;
+  },
+  /**
+   * Every vet of the clinic with their working hours.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.ListVets
+   */
+  listVets: {
+    methodKind: "unary";
+    input: typeof ListVetsRequestSchema;
+    output: typeof ListVetsResponseSchema;
+  },
+  /**
+   * Replaces a vet's weekly working hours. Admin.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.SetWorkingHours
+   */
+  setWorkingHours: {
+    methodKind: "unary";
+    input: typeof SetWorkingHoursRequestSchema;
+    output: typeof SetWorkingHoursResponseSchema;
+  },
+  /**
+   * Blocks a vet (leave) or the whole clinic (holiday) for a span of time. Admin.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.AddScheduleException
+   */
+  addScheduleException: {
+    methodKind: "unary";
+    input: typeof AddScheduleExceptionRequestSchema;
+    output: typeof AddScheduleExceptionResponseSchema;
+  },
+  /**
+   * Removes a schedule exception. Admin.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.RemoveScheduleException
+   */
+  removeScheduleException: {
+    methodKind: "unary";
+    input: typeof RemoveScheduleExceptionRequestSchema;
+    output: typeof RemoveScheduleExceptionResponseSchema;
+  },
+  /**
+   * Schedule exceptions that overlap [from, to) (or a local day).
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.ListScheduleExceptions
+   */
+  listScheduleExceptions: {
+    methodKind: "unary";
+    input: typeof ListScheduleExceptionsRequestSchema;
+    output: typeof ListScheduleExceptionsResponseSchema;
+  },
+  /**
+   * The configured appointment types and their default lengths.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.ListAppointmentTypes
+   */
+  listAppointmentTypes: {
+    methodKind: "unary";
+    input: typeof ListAppointmentTypesRequestSchema;
+    output: typeof ListAppointmentTypesResponseSchema;
+  },
+  /**
+   * Free appointment starts on a local day, per vet.
+   *
+   * @generated from rpc vetmesh.veterinary.v1.VeterinaryService.FindFreeSlots
+   */
+  findFreeSlots: {
+    methodKind: "unary";
+    input: typeof FindFreeSlotsRequestSchema;
+    output: typeof FindFreeSlotsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_vetmesh_veterinary_v1_veterinary, 0);

@@ -1,0 +1,78 @@
+import { and, asc, eq, gt, lt, ne, type SQL } from "drizzle-orm";
+import type { NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import type { AppointmentRow, ExceptionRow, ScheduleRepository } from "./repository.ts";
+import { appointments, scheduleExceptions, vetHours, vets } from "./schema-mssql.ts";
+import { withHours } from "./sqlite-schedule.ts";
+
+/**
+ * The vet's side of MakeAppointment's check: the vet's non-cancelled
+ * appointments intersecting the new one. Run under UPDLOCK, HOLDLOCK
+ * (lockedIdsQuery) it range-locks the vet's keys of appointments_vet_starts_idx,
+ * so two transactions booking one vet's time serialize and the second sees the first.
+ */
+export function vetOverlapWhere(
+  vetId: string,
+  row: Pick<AppointmentRow, "startsAt" | "endsAt">,
+): SQL | undefined {
+  return and(
+    eq(appointments.vetId, vetId),
+    ne(appointments.status, "cancelled"),
+    lt(appointments.startsAt, row.endsAt),
+    gt(appointments.endsAt, row.startsAt),
+  );
+}
+
+/** Exceptions overlapping [from, to). */
+export function exceptionsWhere(range: { from: number; to: number }): SQL | undefined {
+  return and(lt(scheduleExceptions.startsAt, range.to), gt(scheduleExceptions.endsAt, range.from));
+}
+
+/** The SQL Server half of the schedule storage; same contract as SQLite's. */
+export function createMssqlSchedule(db: NodeMsSqlDatabase): ScheduleRepository {
+  const vetById = async (id: string) => {
+    const [vet] = await db.select().from(vets).where(eq(vets.id, id));
+    if (!vet) return undefined;
+    return withHours([vet], await db.select().from(vetHours).where(eq(vetHours.vetId, id)))[0];
+  };
+  return {
+    async createVet(vet, hours) {
+      await db.transaction(async (tx) => {
+        await tx.insert(vets).values(vet);
+        if (hours.length > 0)
+          await tx.insert(vetHours).values(hours.map((span) => ({ vetId: vet.id, ...span })));
+      });
+    },
+    async listVets() {
+      const vetRows = await db.select().from(vets).orderBy(asc(vets.createdAt), asc(vets.id));
+      return withHours(vetRows, await db.select().from(vetHours));
+    },
+    async replaceVetHours(vetId, hours) {
+      const found = await db.transaction(async (tx) => {
+        const [vet] = await tx.select({ id: vets.id }).from(vets).where(eq(vets.id, vetId));
+        if (!vet) return false;
+        await tx.delete(vetHours).where(eq(vetHours.vetId, vetId));
+        if (hours.length > 0) await tx.insert(vetHours).values(hours.map((span) => ({ vetId, ...span })));
+        return true;
+      });
+      return found ? vetById(vetId) : undefined;
+    },
+    async addException(row) {
+      await db.insert(scheduleExceptions).values(row);
+    },
+    async removeException(id) {
+      const removed = await db
+        .delete(scheduleExceptions)
+        .output({ id: scheduleExceptions.id })
+        .where(eq(scheduleExceptions.id, id));
+      return removed.length === 1;
+    },
+    async listExceptions(range) {
+      const rows = await db
+        .select()
+        .from(scheduleExceptions)
+        .where(exceptionsWhere(range))
+        .orderBy(asc(scheduleExceptions.startsAt), asc(scheduleExceptions.id));
+      return rows as ExceptionRow[];
+    },
+  };
+}
