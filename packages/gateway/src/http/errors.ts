@@ -80,6 +80,23 @@ export function isCircuitOpen(error: ConnectError): boolean {
 export type FieldNames = Record<string, string>;
 
 /**
+ * An upstream validation message in the client's words: every proto field
+ * name in it becomes the REST name the client sent (`starts_at must be …` →
+ * `dateTime must be …`), and it takes the edge's form `Invalid <field>:
+ * <reason>`, so a 400 reads the same whichever side found the fault.
+ */
+export function restMessage(message: string, field: string, fields: FieldNames): string {
+  let text = message;
+  for (const [proto, rest] of Object.entries(fields)) {
+    if (proto !== rest) text = text.replace(new RegExp(`\\b${proto}\\b`, "g"), rest);
+  }
+  // "dateTime must be …" → "must be …"; "from and to are …" stays whole.
+  const rest = text.startsWith(`${field} `) ? text.slice(field.length + 1) : "";
+  const reason = /^(must|is|are|may|cannot|has|should)\b/.test(rest) ? rest : text;
+  return `Invalid ${field}: ${reason}`;
+}
+
+/**
  * Turns an upstream Connect error into the REST status and body. Messages of
  * client faults and of deliberate upstream errors pass through (the kit
  * already hides unexpected upstream errors behind "internal error"); codes
@@ -106,10 +123,8 @@ export function fromConnectError(
     default: {
       const raw = errorField(error);
       const field = raw ? (fields[raw] ?? raw) : undefined;
-      return {
-        status,
-        body: field ? { error: error.rawMessage, details: { field } } : { error: error.rawMessage },
-      };
+      if (!field) return { status, body: { error: error.rawMessage } };
+      return { status, body: { error: restMessage(error.rawMessage, field, fields), details: { field } } };
     }
   }
 }

@@ -34,3 +34,16 @@ export function ownerRef() {
     return z.NEVER;
   });
 }
+
+/**
+ * An integer query parameter (`?pageSize=20`): query values are text, so
+ * anything but an optionally signed run of digits is "must be an integer",
+ * then the bounds apply to the number.
+ */
+export function queryInteger(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^[+-]?\d+$/, "must be an integer")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}

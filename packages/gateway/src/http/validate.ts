@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { HttpError } from "./errors.ts";
+import { describeIssue } from "./validation-message.ts";
 
 /**
  * Reads a JSON body at the edge: wrong content type, malformed JSON, a
@@ -22,12 +23,28 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return check(schema, raw, "body");
 }
 
-/** Validates already-parsed input (query strings) with the same error shape. */
+/**
+ * Validates already-parsed input (query strings, path parameters) with the
+ * same error shape as bodies.
+ */
 export function check<S extends z.ZodType>(schema: S, input: unknown, whole: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.join(".") : whole;
-  const reason = issue?.code === "invalid_type" && issue.input === undefined ? "is required" : issue?.message;
-  throw new HttpError(400, `Invalid ${field}: ${reason ?? "invalid value"}`, field);
+  throw validationError(result.error, input, whole);
+}
+
+/**
+ * The one place a failed validation becomes the client's 400:
+ * `{"error":"Invalid <field>: <reason>","details":{"field":"<field>"}}`, where
+ * the field is the name the client sent (`pageSize`, `dateTime`, `email`; the
+ * request part `whole` — body, query, path — when the whole is wrong) and the
+ * reason says what was wrong with what was sent ({@link describeIssue}). Any
+ * route style (readJson/check, or a zod-openapi hook) builds its 400 here, from
+ * the error and the input it validated.
+ */
+export function validationError(error: z.ZodError, input: unknown, whole: string): HttpError {
+  const issue = error.issues[0];
+  if (!issue) return new HttpError(400, `Invalid ${whole}: invalid value`, whole);
+  const field = issue.path.length > 0 ? issue.path.join(".") : whole;
+  return new HttpError(400, `Invalid ${field}: ${describeIssue(issue, input)}`, field);
 }

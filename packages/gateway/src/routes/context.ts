@@ -51,4 +51,5 @@ export const REST_FIELD_NAMES: Record<string, string> = {
   page_size: "pageSize",
   page_token: "pageToken",
   request_id: "Idempotency-Key",
+  vet_id: "vetId",
 };

@@ -75,7 +75,7 @@ describe("emails at the edge: the kit's one address rule (issue #19)", () => {
     expect(await answer(res)).toEqual({
       status: 400,
       body: {
-        error: "name must be one line without control characters (found U+000D)",
+        error: "Invalid name: must be one line without control characters (found U+000D)",
         details: { field: "name" },
       },
     });

@@ -6,6 +6,7 @@ import type {
   Vaccination,
 } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { AppointmentStatus, DueState, ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { queryInteger } from "../http/fields.ts";
 
 const PET = "0190c6f6-9a10-7c3e-8d21-5e6f7a8b9c0d";
 const APPOINTMENT = "0190c6f7-1b2c-7d3e-9f40-6a7b8c9d0e1f";
@@ -86,11 +87,7 @@ export const appointmentsQuery = z
   });
 /** Query of the records list. */
 export const recordsQuery = z.object({
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1000)
+  pageSize: queryInteger(0, 1000)
     .optional()
     .openapi({ type: "integer", description: "0 = the service's default" }),
   pageToken: optionalText.openapi({ description: "nextPageToken of the previous page" }),
