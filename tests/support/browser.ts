@@ -5,6 +5,7 @@
  * component updates, no sync, no QUIC, so a page's only requests are its own.
  */
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { ROOT } from "./process.ts";
@@ -91,4 +92,44 @@ export async function inkOf(page: Page, png: Buffer): Promise<{ inked: number; c
     }
     return { inked: inked / (data.length / 4), colours: colours.size };
   }, png.toString("base64"));
+}
+
+/** Whether Chromium launches here; the reason when it does not (a suite puts it in its skipped name). */
+export const browserProbe: { ok: true } | { ok: false; reason: string } = await (async () => {
+  try {
+    const browser = await launchBrowser();
+    await browser.close();
+    return { ok: true as const };
+  } catch (error) {
+    const first = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+    return { ok: false as const, reason: `Chromium cannot be launched (${first})` };
+  }
+})();
+
+/** One accessibility finding of axe-core. */
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core inside the page (evaluated over the DevTools protocol, which
+ * the page's CSP does not block) and answers its serious and critical violations.
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= await Bun.file(createRequire(import.meta.url).resolve("axe-core/axe.min.js")).text();
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(
+    "window.axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => ({ target: n.target })) })))",
+  )) as AxeViolation[];
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+/** The page's widest content: more than the viewport means sideways scrolling on a phone. */
+export function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate("document.documentElement.scrollWidth") as Promise<number>;
 }

@@ -21,6 +21,8 @@ export interface RunningSystem {
   grpcAddress(name: string): string;
   /** The rows `make run` printed. */
   processes: Array<{ name: string; pid: number; http: string; grpc: string; status: string }>;
+  /** Runs `scripts/run.ts` again, like a second `make run`: starts what is not running, waits until healthy. */
+  startMissing(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,14 @@ export async function startSystem(
     runDir,
     gateway: `http://127.0.0.1:${8080 + portOffset}`,
     processes,
+    async startMissing() {
+      const again = runScript("run.ts");
+      if ((await again.exited) !== 0) {
+        throw new Error(
+          `run.ts failed:\n${await new Response(again.stdout).text()}${await new Response(again.stderr).text()}`,
+        );
+      }
+    },
     grpcAddress(name) {
       const row = processes.find((one) => one.name === name);
       if (!row || row.grpc === "-") throw new Error(`no gRPC listener for ${name}`);

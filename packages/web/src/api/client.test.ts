@@ -100,7 +100,7 @@ describe("describeFailure", () => {
       "You are not allowed to do this (Forbidden).",
     );
     expect(describeFailure(408, { error: "Request timed out" }).message).toBe(
-      "Request timed out: the clinic system is slow right now, try again.",
+      `Request timed out. ${UNAVAILABLE_SENTENCE}`,
     );
     expect(describeFailure(429, { error: "You're being rate limited" }).message).toBe(
       "You're being rate limited: wait a few seconds, then try again.",

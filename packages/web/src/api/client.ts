@@ -40,10 +40,7 @@ export function describeFailure(status: number, body: unknown): ApiError {
     case 403:
       return new ApiError(status, "You are not allowed to do this (Forbidden).");
     case 408:
-      return new ApiError(
-        status,
-        `${text ?? "Request timed out"}: the clinic system is slow right now, try again.`,
-      );
+      return new ApiError(status, `${text ?? "Request timed out"}. ${UNAVAILABLE_SENTENCE}`);
     case 429:
       return new ApiError(status, `${text ?? "Too many requests"}: wait a few seconds, then try again.`);
     case 502:

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { ApiError } from "../api/client.ts";
 import type { Appointment } from "../api/types.ts";
 import { useServices } from "../context.ts";
 import { formatDateTime, localInputToIso, nextHourInput } from "../dates.ts";
@@ -66,7 +67,16 @@ export function PetAppointments(props: { petId: string; onEnded: () => void }) {
           {book.busy ? "Booking…" : "Book appointment"}
         </button>
       </form>
-      {book.error !== undefined && <ErrorMessage error={book.error} title="Not booked." />}
+      {book.error !== undefined && (
+        <ErrorMessage
+          error={book.error}
+          title={
+            book.error instanceof ApiError && book.error.status === 409
+              ? "Not booked: this time clashes with another appointment of this pet."
+              : "Not booked."
+          }
+        />
+      )}
       {book.done && <SuccessMessage>{book.done}</SuccessMessage>}
       <Loaded state={list} what="appointments">
         {(items) =>

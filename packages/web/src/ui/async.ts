@@ -8,17 +8,22 @@ export type AsyncState<T> =
 
 /**
  * Runs `load` when `deps` change and on `reload()`; a stale answer (deps
- * changed meanwhile) is dropped. Keeps the last data while reloading, so a
- * list does not flash empty.
+ * changed meanwhile) is dropped. A reload keeps the last data (a list does
+ * not flash empty); a change of deps starts from nothing.
  */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> & { reload: () => void } {
   const [state, setState] = useState<AsyncState<T>>({ status: "loading" });
   const [tick, setTick] = useState(0);
   const generation = useRef(0);
+  const lastDeps = useRef<string | undefined>(undefined);
   // The caller's deps decide when to load again; tick forces a reload.
   useEffect(() => {
     const mine = ++generation.current;
-    setState((previous) => ({ status: "loading", data: previous.data }));
+    const key = JSON.stringify(deps);
+    // A reload keeps what is shown; other deps (another owner, another pet) must never show the old data.
+    const sameSubject = lastDeps.current === key;
+    lastDeps.current = key;
+    setState((previous) => ({ status: "loading", data: sameSubject ? previous.data : undefined }));
     load().then(
       (data) => {
         if (mine === generation.current) setState({ status: "ok", data });
