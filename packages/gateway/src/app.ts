@@ -24,6 +24,7 @@ import { createRouteGuard } from "./auth/route-guard.ts";
 import type { Config } from "./config.ts";
 import { clientIp } from "./http/client-ip.ts";
 import { fromConnectError, HttpError, MESSAGES } from "./http/errors.ts";
+import { notFoundOrMethodNotAllowed } from "./http/method-not-allowed.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import type { RestApp } from "./openapi/define-route.ts";
 import { mountDocsPage } from "./openapi/docs-page.ts";
@@ -172,7 +173,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
   mountPassThrough(app, { config, upstreams, limiter, cache, authenticator, audit }, label, clientKey);
   registerStaticSite(app, { dir: config.WEB_DIR || WEB_DIST_DIR, label });
 
-  app.notFound((c) => c.json({ error: MESSAGES.notFound }, 404));
+  app.notFound(notFoundOrMethodNotAllowed(app));
   app.onError((error, c) => {
     if (error instanceof HttpError) return c.json(error.body(), error.status);
     if (error instanceof ConnectError) {

@@ -34,6 +34,7 @@ export const MESSAGES = {
   circuitOpen: "Service unavailable: circuit open",
   unavailable: "Service unavailable",
   notFound: "Not found",
+  methodNotAllowed: "Method not allowed",
   tooLarge: "Request body too large",
   unauthorized: "Unauthorized",
   forbidden: "Forbidden",
