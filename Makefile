@@ -17,6 +17,7 @@ help:
 	@echo "make token    ROLE=admin|vet|reception|owner [EMAIL=...] prints a bearer token for local runs"
 	@echo "make generate regenerate packages/contracts/gen from proto/"
 	@echo "make web      rebuild the front desk web app (packages/web/dist; make init and make run do it too)"
+	@echo "make openapi  rewrite docs/openapi.json (and the Postman collection) from the gateway's routes"
 	@echo "make bench    benchmarks (ratios against a Bun.serve baseline)"
 	@echo "make deploy   build images and deploy to Kubernetes meshed by Linkerd (k8s/README.md)"
 
@@ -55,6 +56,9 @@ tests: install
 
 token:
 	@$(BUN) scripts/token.ts --role "$(ROLE)" --email "$(EMAIL)" --sub "$(SUB)" --ttl "$(TTL)"
+
+openapi: install
+	$(BUN) scripts/openapi.ts
 
 print-bun:
 	@echo $(BUN)
