@@ -86,7 +86,8 @@ function labelOnly(path: string): MiddlewareHandler {
  * Adds what every route of a kind answers, so no route can forget it: a
  * rate-limited route calls an upstream under a deadline and a breaker (408,
  * 429, 500, 503) and sends RateLimit-* on every answer (Retry-After on 429);
- * a route with a body can get 413; every answer carries x-request-id.
+ * a route with a body can get 413; every answer of a route with a policy
+ * carries x-request-id (health routes answer from the kit's listener too, without it).
  */
 function documented(route: RouteConfig, policy: PolicyName | undefined): RouteConfig {
   const defaults: ErrorStatus[] = [];
@@ -99,7 +100,7 @@ function documented(route: RouteConfig, policy: PolicyName | undefined): RouteCo
     responses[status] = {
       ...response,
       headers: {
-        ...headerRefs(REQUEST_ID_HEADER_DOC),
+        ...(policy ? headerRefs(REQUEST_ID_HEADER_DOC) : {}),
         ...(limited ? headerRefs(RATE_LIMIT_HEADERS_DOC) : {}),
         ...(status === "429" ? headerRefs(RETRY_AFTER_HEADER_DOC) : {}),
         ...(response.headers as object | undefined),

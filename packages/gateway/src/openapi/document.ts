@@ -24,7 +24,7 @@ export function createOpenApiDocument(app: RestApp): Document {
       description:
         "The public REST API of the vetmesh gateway: owners and pets, appointments, consultation records, vaccinations and reminders. " +
         "Paths, statuses and message strings of the first version are kept byte for byte. Every error body is " +
-        '`{"error": "..."}`, plus `details.field` when one input is at fault. Every response carries `x-request-id`; ' +
+        '`{"error": "..."}`, plus `details.field` when one input is at fault. Every response of an API route carries `x-request-id`; ' +
         "rate-limited routes carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, and a 429 `Retry-After`.",
     },
     tags: [

@@ -194,7 +194,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
           z.object({ message: z.literal("Owner deletion in progress") }),
           { message: "Owner deletion in progress" },
         ),
-        ...errorResponses(404),
+        ...errorResponses(400, 404),
       },
     },
     async (c, { params }) => {

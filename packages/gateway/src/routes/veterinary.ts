@@ -267,7 +267,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
           "The pet's vaccinations",
           z.object({ message: z.literal("ok"), vaccinations: z.array(vaccinationSchema) }),
         ),
-        ...errorResponses(404),
+        ...errorResponses(400, 404),
       },
     },
     async (c, { params }) => {
@@ -293,7 +293,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
           "The pet's pending reminders",
           z.object({ message: z.literal("ok"), reminders: z.array(reminderSchema) }),
         ),
-        ...errorResponses(404),
+        ...errorResponses(400, 404),
       },
     },
     async (c, { params }) => {
