@@ -1,7 +1,8 @@
 /**
  * `make openapi`: writes docs/openapi.json from the gateway's code (the spec
- * exactly as GET /openapi.json serves it).
- *   --check          fail when docs/openapi.json differs from the served spec
+ * exactly as GET /openapi.json serves it) and the Postman collection exported
+ * from it (docs/vetmesh.postman_collection.json, scripts/postman.ts).
+ *   --check          fail when either file differs from what the code produces
  *   --breaking REF   fail when docs/openapi.json breaks against REF's copy (git show REF:docs/openapi.json)
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -9,9 +10,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SPEC_FILE, servedSpecText } from "../packages/gateway/src/openapi/spec-file.ts";
 import { breakingChanges } from "./openapi-breaking.ts";
+import { postmanCollection } from "./postman.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const file = join(ROOT, SPEC_FILE);
+const COLLECTION_FILE = "docs/vetmesh.postman_collection.json";
+const collectionFile = join(ROOT, COLLECTION_FILE);
 const { values } = parseArgs({ options: { check: { type: "boolean" }, breaking: { type: "string" } } });
 
 if (values.breaking) {
@@ -31,19 +35,31 @@ if (values.breaking) {
 }
 
 const served = await servedSpecText();
-if (values.check) {
-  let current = "";
+const collection = await postmanCollection(served);
+const read = (path: string) => {
   try {
-    current = readFileSync(file, "utf8");
-  } catch {}
-  if (current !== served) {
-    console.log(
-      `FAIL: ${SPEC_FILE} differs from the spec the gateway serves; run 'make openapi' and commit it`,
-    );
-    process.exit(1);
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
   }
-  console.log(`ok: ${SPEC_FILE} is the spec the gateway serves`);
+};
+if (values.check) {
+  let stale = false;
+  for (const [name, path, text] of [
+    [SPEC_FILE, file, served],
+    [COLLECTION_FILE, collectionFile, collection],
+  ] as const) {
+    if (read(path) === text) console.log(`ok: ${name} is what the gateway's code produces`);
+    else {
+      console.log(
+        `FAIL: ${name} differs from what the gateway's code produces; run 'make openapi' and commit it`,
+      );
+      stale = true;
+    }
+  }
+  if (stale) process.exit(1);
 } else {
   writeFileSync(file, served);
-  console.log(`wrote ${SPEC_FILE}`);
+  writeFileSync(collectionFile, collection);
+  console.log(`wrote ${SPEC_FILE} and ${COLLECTION_FILE}`);
 }
