@@ -201,8 +201,19 @@ export const reminderSchema = z
     stage: z.enum(words(ReminderStage)),
     sendAt: z.string(),
     dueAt: z.string(),
+    sentAt: z.string().optional().openapi({ description: "When it was sent; only with `include=sent`" }),
   })
   .openapi("Reminder");
+
+/** Query of the reminders list: `include=sent` adds the reminders already sent. */
+export const remindersQuery = z.object({
+  include: z
+    .enum(["sent"])
+    .optional()
+    .openapi({
+      description: "`sent`: also the reminders already sent (with sentAt), after the pending ones",
+    }),
+});
 
 /** REST shape of a reminder. */
 export function restReminder(r: Reminder) {
@@ -213,5 +224,6 @@ export function restReminder(r: Reminder) {
     stage: label(ReminderStage[r.stage]),
     sendAt: r.sendAt,
     dueAt: r.dueAt,
+    sentAt: r.sentAt === "" ? undefined : r.sentAt,
   };
 }

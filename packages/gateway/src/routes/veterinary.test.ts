@@ -208,3 +208,56 @@ test("reminders: REST shape of ListReminders (test-local veterinary upstream)", 
     await local.close();
   }
 });
+
+test("reminders?include=sent: asks for the sent ones too and shows sentAt; any other include is 400", async () => {
+  const asked: boolean[] = [];
+  const local = await createGatewayHarness({
+    transports: {
+      veterinary: createRouterTransport((router) => {
+        router.service(VeterinaryService, {
+          listReminders: (req) => {
+            asked.push(req.includeSent);
+            const sent = {
+              vaccinationId: "v1",
+              petId: req.petId,
+              vaccine: "rabies",
+              stage: ReminderStage.UPCOMING,
+              sendAt: "2031-01-01T00:00:00.000Z",
+              dueAt: "2031-01-15T00:00:00.000Z",
+              sentAt: "2031-01-01T00:00:05.000Z",
+            };
+            return { reminders: req.includeSent ? [sent] : [] };
+          },
+        });
+      }),
+    },
+  });
+  try {
+    const res = await local.app.request("/api/veterinary/pets/p1/reminders?include=sent");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      message: "ok",
+      reminders: [
+        {
+          vaccinationId: "v1",
+          petId: "p1",
+          vaccine: "rabies",
+          stage: "upcoming",
+          sendAt: "2031-01-01T00:00:00.000Z",
+          dueAt: "2031-01-15T00:00:00.000Z",
+          sentAt: "2031-01-01T00:00:05.000Z",
+        },
+      ],
+    });
+    expect(await (await local.app.request("/api/veterinary/pets/p1/reminders")).json()).toEqual({
+      message: "ok",
+      reminders: [],
+    });
+    const bad = await local.app.request("/api/veterinary/pets/p1/reminders?include=everything");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: unknown }).details).toEqual({ field: "include" });
+    expect(asked).toEqual([true, false]);
+  } finally {
+    await local.close();
+  }
+});

@@ -14,6 +14,7 @@ import {
   recordSchema,
   recordsQuery,
   reminderSchema,
+  remindersQuery,
   restAppointment,
   restRecord,
   restReminder,
@@ -286,19 +287,22 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       path: "/api/veterinary/pets/{petId}/reminders",
       policy: "read",
       tags,
-      summary: "A pet's reminders still to be sent",
-      request: { params: petParams },
+      summary: "A pet's reminders still to be sent (and, with include=sent, the sent ones)",
+      request: { params: petParams, query: remindersQuery },
       responses: {
         200: jsonResponse(
-          "The pet's pending reminders",
+          "The pet's pending reminders by send time, then (include=sent) the sent ones, newest first",
           z.object({ message: z.literal("ok"), reminders: z.array(reminderSchema) }),
         ),
         ...errorResponses(400, 404),
       },
     },
-    async (c, { params }) => {
+    async (c, { params, query }) => {
       const res = await vet(c, params.petId, (options) =>
-        upstreams.veterinary.listReminders({ petId: params.petId }, options),
+        upstreams.veterinary.listReminders(
+          { petId: params.petId, includeSent: query.include === "sent" },
+          options,
+        ),
       );
       return c.json({ message: "ok", reminders: res.reminders.map(restReminder) });
     },

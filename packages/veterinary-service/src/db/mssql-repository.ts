@@ -411,6 +411,14 @@ export async function createMssqlRepository(options: {
         .orderBy(asc(reminders.sendAt), asc(reminders.id));
       return rows.map((r) => asReminder(r.reminder));
     },
+    async listSentReminders(petId) {
+      const rows = await db
+        .select()
+        .from(reminders)
+        .where(and(eq(reminders.petId, petId), eq(reminders.status, "sent")))
+        .orderBy(desc(reminders.sentAt), asc(reminders.id));
+      return rows.map(asReminder);
+    },
     async health() {
       try {
         await pool.request().query("SELECT 1");

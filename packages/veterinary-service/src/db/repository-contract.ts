@@ -447,6 +447,28 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       expect(await repo.markReminderSent("v1:upcoming", "b", due)).toBe(true);
       expect(await claim(due - 13 * DAY, "c")).toEqual([]);
       expect((await repo.listPendingReminders("pet-1")).map((r) => r.stage)).toEqual(["due", "overdue"]);
+      expect((await repo.listSentReminders("pet-1")).map((r) => [r.id, r.status, r.sentAt])).toEqual([
+        ["v1:upcoming", "sent", due],
+      ]);
+    });
+
+    test("reminders: the sent list holds only sent ones, newest sent first, of that pet", async () => {
+      const v = vaccinationRow({ id: "v9" });
+      const due = v.nextDueAt!;
+      await record(v);
+      await record(vaccinationRow({ id: "v9-other", petId: "pet-2" }));
+      expect(await repo.listSentReminders("pet-1")).toEqual([]);
+      await claim(due - 14 * DAY);
+      expect(await repo.markReminderSent("v9:upcoming", "a", due - 14 * DAY + 5)).toBe(true);
+      await claim(due);
+      expect(await repo.markReminderSent("v9:due", "a", due + 5)).toBe(true);
+      await claim(due + 7 * DAY);
+      await repo.releaseReminder("v9:overdue", "a", due + 8 * DAY, "smtp down");
+      expect((await repo.listSentReminders("pet-1")).map((r) => [r.id, r.sentAt])).toEqual([
+        ["v9:due", due + 5],
+        ["v9:upcoming", due - 14 * DAY + 5],
+      ]);
+      expect(await repo.listSentReminders("pet-2")).toEqual([]);
     });
 
     test("reminders: release schedules a retry; cancel removes it for good", async () => {

@@ -245,6 +245,8 @@ export interface VeterinaryRepository extends ScheduleRepository {
   dueReminderBacklog(now: number): Promise<{ count: number; oldestSendAt: number | null }>;
   /** A pet's reminders still to be sent (pending, vaccination current), by send time. */
   listPendingReminders(petId: string): Promise<ReminderRow[]>;
+  /** A pet's reminders already sent, newest sent first: what the front desk shows beside the pending ones. */
+  listSentReminders(petId: string): Promise<ReminderRow[]>;
   /** Null when the database answers; otherwise why not. */
   health(): Promise<string | null>;
   close(): Promise<void>;

@@ -399,6 +399,15 @@ export function createSqliteRepository(options: {
         .all();
       return rows.map((r) => asReminder(r.reminder));
     },
+    async listSentReminders(petId) {
+      const rows = db
+        .select()
+        .from(reminders)
+        .where(and(eq(reminders.petId, petId), eq(reminders.status, "sent")))
+        .orderBy(desc(reminders.sentAt), asc(reminders.id))
+        .all();
+      return rows.map(asReminder);
+    },
     async health() {
       try {
         sqlite.query("SELECT 1").get();

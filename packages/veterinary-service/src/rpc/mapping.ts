@@ -79,5 +79,6 @@ export function toReminder(row: ReminderRow): Reminder {
     stage: STAGE[row.stage],
     sendAt: formatInstant(row.sendAt),
     dueAt: formatInstant(row.dueAt),
+    sentAt: row.status === "sent" && row.sentAt !== null ? formatInstant(row.sentAt) : "",
   });
 }

@@ -212,7 +212,8 @@ export function createVeterinaryService(
       const petId = requiredText("pet_id", req.petId, 128);
       await knownPet(petId, ctx);
       const rows = await deps.repository.listPendingReminders(petId);
-      return { reminders: rows.map(toReminder) };
+      const sent = req.includeSent ? await deps.repository.listSentReminders(petId) : [];
+      return { reminders: [...rows, ...sent].map(toReminder) };
     },
   };
 }

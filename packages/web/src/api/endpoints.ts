@@ -99,6 +99,7 @@ export function createEndpoints(api: ApiClient) {
       });
       return res.body.vaccinations;
     },
+    /** Pending reminders by send time, then the sent ones (with sentAt), newest first. */
     async reminders(petId: string): Promise<Reminder[]> {
       const res = await api.call<{ reminders: Reminder[] }>({
         path: `/api/veterinary/pets/${seg(petId)}/reminders`,
