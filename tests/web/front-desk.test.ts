@@ -74,8 +74,8 @@ suite(title, () => {
     await page.getByRole("button", { name: "Book appointment" }).click();
     const conflict = page.getByRole("alert").filter({ hasText: "Not booked" });
     await conflict.waitFor();
-    expect(await conflict.innerText()).toContain("this time clashes with another appointment of this pet");
-    expect(await conflict.innerText()).toContain("already has an appointment at that time");
+    expect(await conflict.textContent()).toContain("this time clashes with another appointment of this pet");
+    expect(await conflict.textContent()).toContain("already has an appointment at that time");
 
     // End it with consultation notes: the status and the medical history show it.
     await page.getByRole("button", { name: "End with notes…" }).click();

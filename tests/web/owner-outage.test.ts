@@ -58,7 +58,7 @@ suite(title, () => {
     await page.goto(ownerPage);
     const alert = page.getByRole("alert").filter({ hasText: "temporarily unavailable" });
     await alert.waitFor();
-    expect(await alert.innerText()).toContain("try again");
+    expect(await alert.textContent()).toContain("try again");
     expect(await page.getByRole("heading", { level: 1, name: email }).isVisible()).toBe(true);
     // Nothing of the owner seen before is shown as if it were this one's.
     expect(await page.getByRole("link", { name: "Biscuit" }).count()).toBe(0);

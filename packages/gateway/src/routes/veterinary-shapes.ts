@@ -207,12 +207,9 @@ export const reminderSchema = z
 
 /** Query of the reminders list: `include=sent` adds the reminders already sent. */
 export const remindersQuery = z.object({
-  include: z
-    .enum(["sent"])
-    .optional()
-    .openapi({
-      description: "`sent`: also the reminders already sent (with sentAt), after the pending ones",
-    }),
+  include: z.enum(["sent"]).optional().openapi({
+    description: "`sent`: also the reminders already sent (with sentAt), after the pending ones",
+  }),
 });
 
 /** REST shape of a reminder. */
