@@ -4,7 +4,8 @@
  * prints a table and writes .run/processes.json. Logs and pids live in .run/.
  */
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureLocalKeys } from "../packages/service-kit/src/auth/local-keys.ts";
 import { isPortFree, readAlivePid, statusOk } from "./process-control.ts";
@@ -19,6 +20,11 @@ mkdirSync(RUN_DIR, { recursive: true });
 mkdirSync(layout.dataDir, { recursive: true });
 // Every process that verifies tokens reads this JWKS (AUTH_JWKS_FILE); make init made it, a fresh data dir gets one.
 await ensureLocalKeys(join(layout.dataDir, "auth"));
+// Discovery's shared secret (DISCOVERY_TOKEN) for this run directory: generated once, never committed,
+// kept while processes of this run may still be alive so a restarted one still matches the others.
+const tokenFile = join(RUN_DIR, "discovery-token");
+if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(24).toString("base64url"), { mode: 0o600 });
+const DISCOVERY_TOKEN = process.env.DISCOVERY_TOKEN || readFileSync(tokenFile, "utf8").trim();
 
 interface Started {
   spec: ProcessSpec;
@@ -43,6 +49,7 @@ async function start(spec: ProcessSpec): Promise<Started> {
     stdio: ["ignore", log, log],
     env: {
       ...process.env,
+      DISCOVERY_TOKEN,
       ...spec.env,
       HTTP_PORT: String(spec.httpPort),
       ...(spec.grpcPort !== undefined ? { GRPC_PORT: String(spec.grpcPort) } : {}),

@@ -37,6 +37,8 @@ for (const { spec, pid } of running) {
 }
 for (const spec of processes) rmSync(pidFile(spec, layout.runDir), { force: true });
 rmSync(`${layout.runDir}/processes.json`, { force: true });
+// The next run gets a new discovery secret.
+rmSync(`${layout.runDir}/discovery-token`, { force: true });
 console.log(
   running.length === 0 ? "nothing was running" : `stopped ${running.map(({ spec }) => spec.name).join(", ")}`,
 );

@@ -16,6 +16,8 @@ export interface DiscoveryAppOptions {
   /** A ready store, overriding redisUrl. */
   store?: RegistryStore;
   now?: () => number;
+  /** DISCOVERY_TOKEN: required on Register/Heartbeat/Deregister when set. */
+  token?: string;
 }
 
 /** Builds discovery without listening: its routes, health and close, for main.ts and in-process tests. */
@@ -36,6 +38,7 @@ export function createDiscoveryApp(options: DiscoveryAppOptions = {}) {
     closing: closing.signal,
     defaultTtlMs: options.defaultTtlMs ?? 5000,
     keepaliveMs: options.keepaliveMs,
+    token: options.token,
   });
   const health: HealthCheck = () => store.health();
   return {

@@ -16,3 +16,15 @@ export const configShape = {
 
 /** Parsed configuration of the discovery service. */
 export type Config = z.infer<z.ZodObject<typeof configShape>>;
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/**
+ * Why this configuration must not start, or null: a discovery reachable from
+ * other hosts without DISCOVERY_TOKEN would let anyone register an instance
+ * (and receive its traffic) or deregister the real ones.
+ */
+export function insecureReason(config: Pick<Config, "HOST" | "DISCOVERY_TOKEN">): string | null {
+  if (config.DISCOVERY_TOKEN || LOOPBACK.has(config.HOST)) return null;
+  return `DISCOVERY_TOKEN: required when HOST is not loopback (HOST=${config.HOST})`;
+}

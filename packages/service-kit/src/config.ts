@@ -33,6 +33,11 @@ export function kitConfigShape(defaults: { service: string; grpcPort: number; ht
     HTTP_PORT: port.default(defaults.httpPort),
     DISCOVERY_URL: z.url().optional(),
     DISCOVERY_TTL_MS: millis.default(5000),
+    /**
+     * The mesh's shared secret for Register/Heartbeat/Deregister (from the k8s Secret; `make run`
+     * generates one per run). Discovery refuses to start off loopback without it.
+     */
+    DISCOVERY_TOKEN: z.string().min(16, "at least 16 characters").max(512).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     DRAIN_DELAY_MS: millis.default(150),
     DRAIN_TIMEOUT_MS: millis.default(10_000),

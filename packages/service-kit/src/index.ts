@@ -28,7 +28,12 @@ export {
 export { createInFlight, createServerInterceptor, forwardRequestId, type InFlight } from "./interceptors.ts";
 export { createLogger, type LogFields, type Logger, type LogLevel, type LogSink } from "./logger.ts";
 export { createKitMetrics, type KitMetrics, LATENCY_BUCKETS } from "./metrics.ts";
-export { type InstanceInfo, type Registration, startRegistration } from "./registration.ts";
+export {
+  DISCOVERY_TOKEN_HEADER,
+  type InstanceInfo,
+  type Registration,
+  startRegistration,
+} from "./registration.ts";
 export {
   acceptRequestId,
   currentRequestId,

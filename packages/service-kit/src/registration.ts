@@ -3,6 +3,9 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { DiscoveryService } from "@vetmesh/contracts/discovery/v1/discovery";
 import type { Logger } from "./logger.ts";
 
+/** The header that carries DISCOVERY_TOKEN (discovery checks it on every lease call). */
+export const DISCOVERY_TOKEN_HEADER = "vetmesh-discovery-token";
+
 /** What a process tells discovery about itself. */
 export interface InstanceInfo {
   service: string;
@@ -29,7 +32,10 @@ export function startRegistration(options: {
   instance: InstanceInfo;
   ttlMs: number;
   logger: Logger;
+  /** DISCOVERY_TOKEN, sent on every Register/Heartbeat/Deregister. */
+  token?: string;
 }): Registration {
+  const headers: Record<string, string> = options.token ? { [DISCOVERY_TOKEN_HEADER]: options.token } : {};
   const transport = createConnectTransport({ baseUrl: options.discoveryUrl, httpVersion: "1.1" });
   const client = createClient(DiscoveryService, transport);
   const { instance, logger } = options;
@@ -43,9 +49,12 @@ export function startRegistration(options: {
   });
   let lastFailure = "";
   let current: Promise<void> = Promise.resolve();
+  // Proves this process owns its lease: discovery refuses a heartbeat or deregister without it.
+  let leaseToken = "";
 
   const register = async () => {
-    await client.register({ instance, ttlMs: options.ttlMs }, { timeoutMs: intervalMs });
+    const res = await client.register({ instance, ttlMs: options.ttlMs }, { timeoutMs: intervalMs, headers });
+    leaseToken = res.leaseToken;
     if (!known) logger.info("registered with discovery", { discovery: options.discoveryUrl });
     known = true;
     markRegistered();
@@ -57,13 +66,16 @@ export function startRegistration(options: {
       if (!known) await register();
       else
         await client.heartbeat(
-          { service: instance.service, instanceId: instance.instanceId },
-          { timeoutMs: intervalMs },
+          { service: instance.service, instanceId: instance.instanceId, leaseToken },
+          { timeoutMs: intervalMs, headers },
         );
       lastFailure = "";
     } catch (error) {
       const code = error instanceof ConnectError ? error.code : Code.Unknown;
-      if (code === Code.NotFound) {
+      // NotFound: discovery forgot us (restart). PermissionDenied: another registration took the
+      // instance id over (a restarted copy); ours is the live process, so take it back.
+      if (code === Code.NotFound || code === Code.PermissionDenied) {
+        if (code === Code.PermissionDenied) logger.warn("discovery lease taken over; registering again");
         known = false;
         await register().catch(() => {});
       } else {
@@ -84,8 +96,8 @@ export function startRegistration(options: {
       await current;
       try {
         await client.deregister(
-          { service: instance.service, instanceId: instance.instanceId },
-          { timeoutMs: 1000 },
+          { service: instance.service, instanceId: instance.instanceId, leaseToken },
+          { timeoutMs: 1000, headers },
         );
       } catch {
         // The lease expires by itself; nothing else to do on the way out.

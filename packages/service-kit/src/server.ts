@@ -123,6 +123,7 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
     ? startRegistration({
         discoveryUrl: config.DISCOVERY_URL,
         ttlMs: config.DISCOVERY_TTL_MS,
+        token: config.DISCOVERY_TOKEN,
         logger,
         instance: {
           service: def.name,

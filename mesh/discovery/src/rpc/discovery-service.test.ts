@@ -100,28 +100,28 @@ for (const [kind, makeStore] of stores) {
 
     test("heartbeats keep a lease; a missed ttl expires it and heartbeat answers NotFound", async () => {
       const { client, time, store } = setup();
-      await client.register({ instance: instance("o-1"), ttlMs: 1000 });
+      const { leaseToken } = await client.register({ instance: instance("o-1"), ttlMs: 1000 });
       time.advance(900);
-      expect((await client.heartbeat({ service: "owner", instanceId: "o-1" })).ttlMs).toBe(1000);
+      expect((await client.heartbeat({ service: "owner", instanceId: "o-1", leaseToken })).ttlMs).toBe(1000);
       time.advance(900);
       expect((await client.list({ service: "owner" })).instances.length).toBe(1);
       time.advance(101);
       await store.sweep();
       expect((await client.list({ service: "owner" })).instances.length).toBe(0);
-      const error = await connectError(client.heartbeat({ service: "owner", instanceId: "o-1" }));
+      const error = await connectError(client.heartbeat({ service: "owner", instanceId: "o-1", leaseToken }));
       expect(error.code).toBe(Code.NotFound);
     });
 
     test("deregister removes at once; list is per service and sorted by instance id", async () => {
       const { client } = setup();
       await client.register({ instance: instance("o-b"), ttlMs: 3000 });
-      await client.register({ instance: instance("o-a"), ttlMs: 3000 });
+      const a = await client.register({ instance: instance("o-a"), ttlMs: 3000 });
       await client.register({ instance: { ...instance("v-1"), service: "veterinary" }, ttlMs: 3000 });
       expect((await client.list({ service: "owner" })).instances.map((i) => i.instanceId)).toEqual([
         "o-a",
         "o-b",
       ]);
-      await client.deregister({ service: "owner", instanceId: "o-a" });
+      await client.deregister({ service: "owner", instanceId: "o-a", leaseToken: a.leaseToken });
       expect((await client.list({ service: "owner" })).instances.map((i) => i.instanceId)).toEqual(["o-b"]);
     });
 
@@ -133,12 +133,12 @@ for (const [kind, makeStore] of stores) {
       const next = async () =>
         ((await stream.next()).value?.instances ?? []).map((i: Instance) => i.instanceId);
       expect(await next()).toEqual(["o-1"]);
-      await client.register({ instance: instance("o-2"), ttlMs: 5000 });
+      const o2 = await client.register({ instance: instance("o-2"), ttlMs: 5000 });
       expect(await next()).toEqual(["o-1", "o-2"]);
       time.advance(1001);
       await store.sweep();
       expect(await next()).toEqual(["o-2"]);
-      await client.deregister({ service: "owner", instanceId: "o-2" });
+      await client.deregister({ service: "owner", instanceId: "o-2", leaseToken: o2.leaseToken });
       expect(await next()).toEqual([]);
       abort.abort();
     });
@@ -159,9 +159,9 @@ describe("redis store shared by two discovery replicas", () => {
     const next = async () =>
       ((await stream.next()).value?.instances ?? []).map((i: Instance) => i.instanceId);
     expect(await next()).toEqual([]);
-    await clientA.register({ instance: instance("o-1"), ttlMs: 1000 });
+    const { leaseToken } = await clientA.register({ instance: instance("o-1"), ttlMs: 1000 });
     expect(await next()).toEqual(["o-1"]);
-    expect((await clientB.heartbeat({ service: "owner", instanceId: "o-1" })).ttlMs).toBe(1000);
+    expect((await clientB.heartbeat({ service: "owner", instanceId: "o-1", leaseToken })).ttlMs).toBe(1000);
     time.advance(1001);
     await a.sweep();
     expect(await next()).toEqual([]);

@@ -1,7 +1,25 @@
-import type { ConnectRouter } from "@connectrpc/connect";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import { DiscoveryService } from "@vetmesh/contracts/discovery/v1/discovery";
-import { invalid, notFound } from "@vetmesh/kit";
+import { DISCOVERY_TOKEN_HEADER, invalid, notFound } from "@vetmesh/kit";
 import type { InstanceRecord, RegistryStore } from "../store/store.ts";
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Refuses a mutating call that does not carry the shared secret (compared in constant time). */
+function requireSecret(secret: string | undefined, ctx: HandlerContext): void {
+  if (!secret) return;
+  const presented = ctx.requestHeader.get(DISCOVERY_TOKEN_HEADER) ?? "";
+  if (!timingSafeEqual(digest(presented), digest(secret))) {
+    throw new ConnectError("discovery token missing or wrong", Code.Unauthenticated);
+  }
+}
+
+const denied = (service: string, instanceId: string) =>
+  new ConnectError(
+    `the lease of ${service}/${instanceId} belongs to another registration`,
+    Code.PermissionDenied,
+  );
 
 /** Lease bounds: a too-short lease flaps, a too-long one keeps dead instances routable. */
 export const MIN_TTL_MS = 200;
@@ -24,12 +42,17 @@ function waitForChange(signals: AbortSignal[], wake: { fn: () => void }, maxMs: 
  * The DiscoveryService implementation over a registry store. Watch sends a
  * snapshot at once, then one per change (register, deregister, expiry), and
  * repeats the last one every keepaliveMs so idle streams are not cut by
- * proxies or the HTTP/1.1 listener's idle timeout.
+ * proxies or the HTTP/1.1 listener's idle timeout. With `token` set,
+ * Register, Heartbeat and Deregister need it in the DISCOVERY_TOKEN_HEADER;
+ * each Register returns a fresh lease token that Heartbeat and Deregister
+ * must present, so no other process can renew or remove that instance.
  */
 export function discoveryRoutes(deps: {
   store: RegistryStore;
   defaultTtlMs: number;
   keepaliveMs?: number;
+  /** DISCOVERY_TOKEN: the shared secret of the mesh; unset = open (loopback development only). */
+  token?: string;
   /** Ends every watch stream cleanly (a draining replica), so watchers reconnect elsewhere at once. */
   closing?: AbortSignal;
 }) {
@@ -37,7 +60,8 @@ export function discoveryRoutes(deps: {
   const keepaliveMs = deps.keepaliveMs ?? 15_000;
   return (router: ConnectRouter) =>
     router.service(DiscoveryService, {
-      async register(req) {
+      async register(req, ctx) {
+        requireSecret(deps.token, ctx);
         const instance = req.instance;
         if (!instance?.service) throw invalid("instance.service", "service is required");
         if (!instance.instanceId) throw invalid("instance.instance_id", "instance_id is required");
@@ -51,16 +75,22 @@ export function discoveryRoutes(deps: {
           httpAddress: instance.httpAddress,
           metadata: { ...instance.metadata },
         };
-        await store.register(record, ttlMs);
-        return { ttlMs };
+        const leaseToken = randomBytes(24).toString("base64url");
+        await store.register(record, ttlMs, leaseToken);
+        return { ttlMs, leaseToken };
       },
-      async heartbeat(req) {
-        const ttlMs = await store.heartbeat(req.service, req.instanceId);
+      async heartbeat(req, ctx) {
+        requireSecret(deps.token, ctx);
+        const ttlMs = await store.heartbeat(req.service, req.instanceId, req.leaseToken);
+        if (ttlMs === "denied") throw denied(req.service, req.instanceId);
         if (ttlMs === null) throw notFound(`no lease for ${req.service}/${req.instanceId}; register again`);
         return { ttlMs };
       },
-      async deregister(req) {
-        await store.deregister(req.service, req.instanceId);
+      async deregister(req, ctx) {
+        requireSecret(deps.token, ctx);
+        if ((await store.deregister(req.service, req.instanceId, req.leaseToken)) === "denied") {
+          throw denied(req.service, req.instanceId);
+        }
         return {};
       },
       async list(req) {

@@ -1,9 +1,16 @@
-import { byInstanceId, createListeners, type InstanceRecord, type RegistryStore } from "./store.ts";
+import {
+  byInstanceId,
+  createListeners,
+  type InstanceRecord,
+  ownsLease,
+  type RegistryStore,
+} from "./store.ts";
 
 interface Lease {
   instance: InstanceRecord;
   ttlMs: number;
   deadline: number;
+  token: string;
 }
 
 /**
@@ -40,13 +47,19 @@ export function createMemoryStore(
   const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 250);
 
   return {
-    async register(instance, ttlMs) {
-      leasesOf(instance.service).set(instance.instanceId, { instance, ttlMs, deadline: now() + ttlMs });
+    async register(instance, ttlMs, token) {
+      leasesOf(instance.service).set(instance.instanceId, {
+        instance,
+        ttlMs,
+        deadline: now() + ttlMs,
+        token,
+      });
       listeners.emit(instance.service);
     },
-    async heartbeat(service, instanceId) {
+    async heartbeat(service, instanceId, token) {
       const lease = services.get(service)?.get(instanceId);
       if (!lease) return null;
+      if (!ownsLease(lease.token, token)) return "denied";
       if (lease.deadline <= now()) {
         await sweep();
         return null;
@@ -54,8 +67,13 @@ export function createMemoryStore(
       lease.deadline = now() + lease.ttlMs;
       return lease.ttlMs;
     },
-    async deregister(service, instanceId) {
-      if (services.get(service)?.delete(instanceId)) listeners.emit(service);
+    async deregister(service, instanceId, token) {
+      const lease = services.get(service)?.get(instanceId);
+      if (!lease) return "absent";
+      if (!ownsLease(lease.token, token)) return "denied";
+      services.get(service)?.delete(instanceId);
+      listeners.emit(service);
+      return "removed";
     },
     async list(service) {
       const at = now();

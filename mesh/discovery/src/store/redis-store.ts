@@ -1,27 +1,36 @@
 import { Redis } from "ioredis";
 import { byInstanceId, createListeners, type InstanceRecord, type RegistryStore } from "./store.ts";
 
-// KEYS: lease hash, deadlines zset, services set. ARGV: json, ttl, deadline, id, service, channel.
+// KEYS: lease hash, deadlines zset, services set. ARGV: json, ttl, deadline, id, service, channel, token.
 const REGISTER = `
-redis.call('HSET', KEYS[1], 'instance', ARGV[1], 'ttl', ARGV[2])
+redis.call('HSET', KEYS[1], 'instance', ARGV[1], 'ttl', ARGV[2], 'token', ARGV[7])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 redis.call('SADD', KEYS[3], ARGV[5])
 redis.call('PUBLISH', ARGV[6], ARGV[5])
 return 1`;
 
-// KEYS: lease hash, deadlines zset. ARGV: now, id. Returns the ttl, or -1 when the lease is gone.
-const HEARTBEAT = `
+// A lease stored without a token (before lease tokens) accepts any; otherwise the token must match.
+const OWNS = `
+local function owns(presented)
+  local stored = redis.call('HGET', KEYS[1], 'token')
+  return (not stored) or stored == '' or stored == presented
+end`;
+
+// KEYS: lease hash, deadlines zset. ARGV: now, id, token. The ttl; -1 when the lease is gone; -2 denied.
+const HEARTBEAT = `${OWNS}
 local ttl = redis.call('HGET', KEYS[1], 'ttl')
 if not ttl then return -1 end
+if not owns(ARGV[3]) then return -2 end
 local deadline = redis.call('ZSCORE', KEYS[2], ARGV[2])
 if (not deadline) or tonumber(deadline) <= tonumber(ARGV[1]) then return -1 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ttl), ARGV[2])
 return tonumber(ttl)`;
 
-// KEYS: lease hash, deadlines zset. ARGV: id, service, channel.
-const DEREGISTER = `
+// KEYS: lease hash, deadlines zset. ARGV: id, service, channel, token. 1 removed, 0 absent, -2 denied.
+const DEREGISTER = `${OWNS}
+if redis.call('EXISTS', KEYS[1]) == 1 and not owns(ARGV[4]) then return -2 end
 local removed = redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('DEL', KEYS[1])
 if removed == 1 then redis.call('PUBLISH', ARGV[3], ARGV[2]) end
@@ -93,7 +102,7 @@ export function createRedisStore(options: {
   }, options.sweepIntervalMs ?? 250);
 
   return {
-    async register(instance, ttlMs) {
+    async register(instance, ttlMs, token) {
       const { service, instanceId } = instance;
       await redis.eval(
         REGISTER,
@@ -107,9 +116,10 @@ export function createRedisStore(options: {
         instanceId,
         service,
         channel,
+        token,
       );
     },
-    async heartbeat(service, instanceId) {
+    async heartbeat(service, instanceId, token) {
       const ttl = await redis.eval(
         HEARTBEAT,
         2,
@@ -117,11 +127,13 @@ export function createRedisStore(options: {
         deadlinesKey(service),
         now(),
         instanceId,
+        token,
       );
+      if (ttl === -2) return "denied";
       return typeof ttl === "number" && ttl >= 0 ? ttl : null;
     },
-    async deregister(service, instanceId) {
-      await redis.eval(
+    async deregister(service, instanceId, token) {
+      const removed = await redis.eval(
         DEREGISTER,
         2,
         leasePrefix(service) + instanceId,
@@ -129,7 +141,9 @@ export function createRedisStore(options: {
         instanceId,
         service,
         channel,
+        token,
       );
+      return removed === -2 ? "denied" : removed === 1 ? "removed" : "absent";
     },
     async list(service) {
       await subscribed;

@@ -14,11 +14,19 @@ export interface InstanceRecord {
  * onChange listeners, with the name of the service that changed.
  */
 export interface RegistryStore {
-  /** Creates or replaces the lease of instance id (never a duplicate). */
-  register(instance: InstanceRecord, ttlMs: number): Promise<void>;
-  /** Renews a lease by its own ttl; null when the lease is gone (expired or never existed). */
-  heartbeat(service: string, instanceId: string): Promise<number | null>;
-  deregister(service: string, instanceId: string): Promise<void>;
+  /** Creates or replaces the lease of instance id (never a duplicate), owned by `leaseToken`. */
+  register(instance: InstanceRecord, ttlMs: number, leaseToken: string): Promise<void>;
+  /**
+   * Renews a lease by its own ttl; null when the lease is gone (expired or never existed),
+   * "denied" when `leaseToken` is not the one it was registered with.
+   */
+  heartbeat(service: string, instanceId: string, leaseToken: string): Promise<number | null | "denied">;
+  /** Removes a lease; "denied" (and nothing removed) when `leaseToken` is not its owner's. */
+  deregister(
+    service: string,
+    instanceId: string,
+    leaseToken: string,
+  ): Promise<"removed" | "absent" | "denied">;
   /** Live instances of the service, sorted by instance id. */
   list(service: string): Promise<InstanceRecord[]>;
   onChange(listener: (service: string) => void): () => void;
@@ -27,6 +35,11 @@ export interface RegistryStore {
   /** Why the store cannot serve, or null. */
   health(): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** A lease stored without a token (by a discovery before lease tokens) accepts any; otherwise it must match. */
+export function ownsLease(stored: string | undefined, presented: string): boolean {
+  return !stored || stored === presented;
 }
 
 /** Sorts by instance id so snapshots compare byte for byte. */

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file vetmesh/discovery/v1/discovery.proto.
  */
 export const file_vetmesh_discovery_v1_discovery: GenFile = /*@__PURE__*/
-  fileDesc("CiR2ZXRtZXNoL2Rpc2NvdmVyeS92MS9kaXNjb3ZlcnkucHJvdG8SFHZldG1lc2guZGlzY292ZXJ5LnYxIs0BCghJbnN0YW5jZRIPCgdzZXJ2aWNlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJEhQKDGdycGNfYWRkcmVzcxgDIAEoCRIUCgxodHRwX2FkZHJlc3MYBCABKAkSPgoIbWV0YWRhdGEYBSADKAsyLC52ZXRtZXNoLmRpc2NvdmVyeS52MS5JbnN0YW5jZS5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJTCg9SZWdpc3RlclJlcXVlc3QSMAoIaW5zdGFuY2UYASABKAsyHi52ZXRtZXNoLmRpc2NvdmVyeS52MS5JbnN0YW5jZRIOCgZ0dGxfbXMYAiABKAUiIgoQUmVnaXN0ZXJSZXNwb25zZRIOCgZ0dGxfbXMYASABKAUiOAoQSGVhcnRiZWF0UmVxdWVzdBIPCgdzZXJ2aWNlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJIiMKEUhlYXJ0YmVhdFJlc3BvbnNlEg4KBnR0bF9tcxgBIAEoBSI5ChFEZXJlZ2lzdGVyUmVxdWVzdBIPCgdzZXJ2aWNlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJIhQKEkRlcmVnaXN0ZXJSZXNwb25zZSIeCgtMaXN0UmVxdWVzdBIPCgdzZXJ2aWNlGAEgASgJIkEKDExpc3RSZXNwb25zZRIxCglpbnN0YW5jZXMYASADKAsyHi52ZXRtZXNoLmRpc2NvdmVyeS52MS5JbnN0YW5jZSIfCgxXYXRjaFJlcXVlc3QSDwoHc2VydmljZRgBIAEoCSJCCg1XYXRjaFJlc3BvbnNlEjEKCWluc3RhbmNlcxgBIAMoCzIeLnZldG1lc2guZGlzY292ZXJ5LnYxLkluc3RhbmNlMuMDChBEaXNjb3ZlcnlTZXJ2aWNlEl4KCFJlZ2lzdGVyEiUudmV0bWVzaC5kaXNjb3ZlcnkudjEuUmVnaXN0ZXJSZXF1ZXN0GiYudmV0bWVzaC5kaXNjb3ZlcnkudjEuUmVnaXN0ZXJSZXNwb25zZSIDkAICEmEKCUhlYXJ0YmVhdBImLnZldG1lc2guZGlzY292ZXJ5LnYxLkhlYXJ0YmVhdFJlcXVlc3QaJy52ZXRtZXNoLmRpc2NvdmVyeS52MS5IZWFydGJlYXRSZXNwb25zZSIDkAICEmQKCkRlcmVnaXN0ZXISJy52ZXRtZXNoLmRpc2NvdmVyeS52MS5EZXJlZ2lzdGVyUmVxdWVzdBooLnZldG1lc2guZGlzY292ZXJ5LnYxLkRlcmVnaXN0ZXJSZXNwb25zZSIDkAICElIKBExpc3QSIS52ZXRtZXNoLmRpc2NvdmVyeS52MS5MaXN0UmVxdWVzdBoiLnZldG1lc2guZGlzY292ZXJ5LnYxLkxpc3RSZXNwb25zZSIDkAIBElIKBVdhdGNoEiIudmV0bWVzaC5kaXNjb3ZlcnkudjEuV2F0Y2hSZXF1ZXN0GiMudmV0bWVzaC5kaXNjb3ZlcnkudjEuV2F0Y2hSZXNwb25zZTABYgZwcm90bzM");
+  fileDesc("CiR2ZXRtZXNoL2Rpc2NvdmVyeS92MS9kaXNjb3ZlcnkucHJvdG8SFHZldG1lc2guZGlzY292ZXJ5LnYxIs0BCghJbnN0YW5jZRIPCgdzZXJ2aWNlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJEhQKDGdycGNfYWRkcmVzcxgDIAEoCRIUCgxodHRwX2FkZHJlc3MYBCABKAkSPgoIbWV0YWRhdGEYBSADKAsyLC52ZXRtZXNoLmRpc2NvdmVyeS52MS5JbnN0YW5jZS5NZXRhZGF0YUVudHJ5Gi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJTCg9SZWdpc3RlclJlcXVlc3QSMAoIaW5zdGFuY2UYASABKAsyHi52ZXRtZXNoLmRpc2NvdmVyeS52MS5JbnN0YW5jZRIOCgZ0dGxfbXMYAiABKAUiNwoQUmVnaXN0ZXJSZXNwb25zZRIOCgZ0dGxfbXMYASABKAUSEwoLbGVhc2VfdG9rZW4YAiABKAkiTQoQSGVhcnRiZWF0UmVxdWVzdBIPCgdzZXJ2aWNlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIiMKEUhlYXJ0YmVhdFJlc3BvbnNlEg4KBnR0bF9tcxgBIAEoBSJOChFEZXJlZ2lzdGVyUmVxdWVzdBIPCgdzZXJ2aWNlGAEgASgJEhMKC2luc3RhbmNlX2lkGAIgASgJEhMKC2xlYXNlX3Rva2VuGAMgASgJIhQKEkRlcmVnaXN0ZXJSZXNwb25zZSIeCgtMaXN0UmVxdWVzdBIPCgdzZXJ2aWNlGAEgASgJIkEKDExpc3RSZXNwb25zZRIxCglpbnN0YW5jZXMYASADKAsyHi52ZXRtZXNoLmRpc2NvdmVyeS52MS5JbnN0YW5jZSIfCgxXYXRjaFJlcXVlc3QSDwoHc2VydmljZRgBIAEoCSJCCg1XYXRjaFJlc3BvbnNlEjEKCWluc3RhbmNlcxgBIAMoCzIeLnZldG1lc2guZGlzY292ZXJ5LnYxLkluc3RhbmNlMuMDChBEaXNjb3ZlcnlTZXJ2aWNlEl4KCFJlZ2lzdGVyEiUudmV0bWVzaC5kaXNjb3ZlcnkudjEuUmVnaXN0ZXJSZXF1ZXN0GiYudmV0bWVzaC5kaXNjb3ZlcnkudjEuUmVnaXN0ZXJSZXNwb25zZSIDkAICEmEKCUhlYXJ0YmVhdBImLnZldG1lc2guZGlzY292ZXJ5LnYxLkhlYXJ0YmVhdFJlcXVlc3QaJy52ZXRtZXNoLmRpc2NvdmVyeS52MS5IZWFydGJlYXRSZXNwb25zZSIDkAICEmQKCkRlcmVnaXN0ZXISJy52ZXRtZXNoLmRpc2NvdmVyeS52MS5EZXJlZ2lzdGVyUmVxdWVzdBooLnZldG1lc2guZGlzY292ZXJ5LnYxLkRlcmVnaXN0ZXJSZXNwb25zZSIDkAICElIKBExpc3QSIS52ZXRtZXNoLmRpc2NvdmVyeS52MS5MaXN0UmVxdWVzdBoiLnZldG1lc2guZGlzY292ZXJ5LnYxLkxpc3RSZXNwb25zZSIDkAIBElIKBVdhdGNoEiIudmV0bWVzaC5kaXNjb3ZlcnkudjEuV2F0Y2hSZXF1ZXN0GiMudmV0bWVzaC5kaXNjb3ZlcnkudjEuV2F0Y2hSZXNwb25zZTABYgZwcm90bzM");
 
 /**
  * One running process of a service.
@@ -87,6 +87,15 @@ export type RegisterResponse = Message<"vetmesh.discovery.v1.RegisterResponse"> 
    * @generated from field: int32 ttl_ms = 1;
    */
   ttlMs: number;
+
+  /**
+   * Proves ownership of this lease: Heartbeat and Deregister must send it
+   * back, so no other process can renew or remove the instance
+   * (PermissionDenied). A new Register of the same instance id replaces it.
+   *
+   * @generated from field: string lease_token = 2;
+   */
+  leaseToken: string;
 };
 
 /**
@@ -109,6 +118,13 @@ export type HeartbeatRequest = Message<"vetmesh.discovery.v1.HeartbeatRequest"> 
    * @generated from field: string instance_id = 2;
    */
   instanceId: string;
+
+  /**
+   * The lease_token Register returned.
+   *
+   * @generated from field: string lease_token = 3;
+   */
+  leaseToken: string;
 };
 
 /**
@@ -148,6 +164,13 @@ export type DeregisterRequest = Message<"vetmesh.discovery.v1.DeregisterRequest"
    * @generated from field: string instance_id = 2;
    */
   instanceId: string;
+
+  /**
+   * The lease_token Register returned.
+   *
+   * @generated from field: string lease_token = 3;
+   */
+  leaseToken: string;
 };
 
 /**
@@ -241,6 +264,9 @@ export const WatchResponseSchema: GenMessage<WatchResponse> = /*@__PURE__*/
 /**
  * The mesh registry: every process registers, heartbeats its lease, and
  * the balancer watches the live instances of the services it calls.
+ * When discovery runs with DISCOVERY_TOKEN, Register, Heartbeat and
+ * Deregister need the header `vetmesh-discovery-token: <DISCOVERY_TOKEN>`
+ * (Unauthenticated otherwise); List and Watch stay open to the mesh.
  *
  * @generated from service vetmesh.discovery.v1.DiscoveryService
  */
