@@ -19,7 +19,12 @@ export const DATABASE_KEYS = {
 } as const;
 
 /** Every key the Secret carries; tests/k8s checks each secretKeyRef against this list. */
-export const SECRET_KEYS = ["MSSQL_SA_PASSWORD", "SMTP_URL", ...Object.keys(DATABASE_KEYS)] as const;
+export const SECRET_KEYS = [
+  "MSSQL_SA_PASSWORD",
+  "SMTP_URL",
+  "DISCOVERY_TOKEN",
+  ...Object.keys(DATABASE_KEYS),
+] as const;
 
 /** Parses KEY=VALUE lines (# comments, optional single or double quotes). */
 export function parseEnvFile(text: string): Record<string, string> {
@@ -54,12 +59,19 @@ export function buildSecret(env: Record<string, string | undefined>, namespace =
   const smtp = env.SMTP_URL ?? "";
   if (!/^smtps?:\/\/[^/]/.test(smtp))
     problems.push("SMTP_URL: required, smtp://host:port or smtps://user:pass@host:port");
+  const discoveryToken = env.DISCOVERY_TOKEN ?? "";
+  if (discoveryToken.length < 32 || /\s/.test(discoveryToken))
+    problems.push("DISCOVERY_TOKEN: required, 32+ characters without spaces (e.g. openssl rand -base64 32)");
   if (problems.length > 0) throw new Error(`invalid secrets file:\n  ${problems.join("\n  ")}`);
 
   const host = env.MSSQL_HOST ?? `mssql.${namespace}.svc`;
   const port = env.MSSQL_PORT ?? "1433";
   const options = env.MSSQL_OPTIONS ?? "encrypt=true&trustServerCertificate=true";
-  const stringData: Record<string, string> = { MSSQL_SA_PASSWORD: password, SMTP_URL: smtp };
+  const stringData: Record<string, string> = {
+    MSSQL_SA_PASSWORD: password,
+    SMTP_URL: smtp,
+    DISCOVERY_TOKEN: discoveryToken,
+  };
   for (const [key, database] of Object.entries(DATABASE_KEYS))
     stringData[key] = `mssql://sa:${encodeURIComponent(password)}@${host}:${port}/${database}?${options}`;
   return {

@@ -3,7 +3,11 @@ import { buildSecret, DATABASE_KEYS, parseEnvFile, SECRET_KEYS } from "../../scr
 
 describe("scripts/k8s-secret.ts", () => {
   test("builds every key the manifests reference, with the password URL-encoded in each DATABASE_URL", () => {
-    const secret = buildSecret({ MSSQL_SA_PASSWORD: "p@ss:W0rd/#", SMTP_URL: "smtp://mail.example:1025" });
+    const secret = buildSecret({
+      MSSQL_SA_PASSWORD: "p@ss:W0rd/#",
+      SMTP_URL: "smtp://mail.example:1025",
+      DISCOVERY_TOKEN: "d".repeat(32),
+    });
     expect(secret.metadata).toEqual({
       name: "vetmesh-secrets",
       namespace: "vetmesh",
@@ -23,9 +27,9 @@ describe("scripts/k8s-secret.ts", () => {
     }
   });
 
-  test("refuses a weak password and a missing SMTP_URL, naming both", () => {
-    expect(() => buildSecret({ MSSQL_SA_PASSWORD: "short" })).toThrow(
-      "invalid secrets file:\n  MSSQL_SA_PASSWORD: required, 8+ characters from 3 of upper/lower/digit/symbol (SQL Server refuses weaker)\n  SMTP_URL: required, smtp://host:port or smtps://user:pass@host:port",
+  test("refuses a weak password, a missing SMTP_URL and a short DISCOVERY_TOKEN, naming each", () => {
+    expect(() => buildSecret({ MSSQL_SA_PASSWORD: "short", DISCOVERY_TOKEN: "too-short" })).toThrow(
+      "invalid secrets file:\n  MSSQL_SA_PASSWORD: required, 8+ characters from 3 of upper/lower/digit/symbol (SQL Server refuses weaker)\n  SMTP_URL: required, smtp://host:port or smtps://user:pass@host:port\n  DISCOVERY_TOKEN: required, 32+ characters without spaces (e.g. openssl rand -base64 32)",
     );
   });
 
@@ -38,7 +42,7 @@ describe("scripts/k8s-secret.ts", () => {
     const example = parseEnvFile(
       await Bun.file(new URL("../../k8s/secrets.example.env", import.meta.url)).text(),
     );
-    expect(example).toEqual({ MSSQL_SA_PASSWORD: "", SMTP_URL: "" });
+    expect(example).toEqual({ MSSQL_SA_PASSWORD: "", SMTP_URL: "", DISCOVERY_TOKEN: "" });
     expect(() => buildSecret(example)).toThrow("invalid secrets file");
   });
 });
