@@ -40,7 +40,8 @@ describe("DISCOVERY_TOKEN across processes", () => {
     const discovery = await startProcess({
       name: "discovery-token",
       entry: "mesh/discovery/src/main.ts",
-      env: { INSTANCE_ID: "discovery-token", DISCOVERY_TOKEN: TOKEN },
+      // In memory (REDIS_URL may be set for other tests): this registry is this test's alone.
+      env: { INSTANCE_ID: "discovery-token", DISCOVERY_TOKEN: TOKEN, REDIS_URL: "" },
     });
     const member = await demo("demo-member", discovery, TOKEN);
     await member.waitForLine((line) => line.includes("registered with discovery"));
