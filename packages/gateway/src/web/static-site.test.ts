@@ -24,12 +24,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// What a browser sends when it navigates.
+const html = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+
 describe("the web app at /", () => {
+  test("an API client (no text/html in Accept) keeps the JSON 404 of / and of /status/..", async () => {
+    const app = await gateway(join(dir, "site"));
+    for (const accept of [undefined, "application/json", "*/*"]) {
+      for (const path of ["/", "/status/.."]) {
+        const res = await app.request(path, { headers: accept ? { accept } : {} });
+        expect({ path, accept, status: res.status }).toEqual({ path, accept, status: 404 });
+        expect(await res.json()).toEqual({ error: "Not found" });
+      }
+    }
+  });
+
   test("GET / is index.html: HTML, never cached, a CSP of self only, the usual security headers", async () => {
     const app = await gateway(join(dir, "site"));
-    const res = await app.request("/");
+    const res = await app.request("/", { headers: html });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("<!doctype html><title>front desk</title>");
+    expect(res.headers.get("vary")).toBe("Accept");
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(res.headers.get("cache-control")).toBe("no-cache");
     expect(res.headers.get("content-security-policy")).toBe(WEB_CSP);
@@ -40,7 +55,7 @@ describe("the web app at /", () => {
 
   test("HEAD / answers the headers without a body", async () => {
     const app = await gateway(join(dir, "site"));
-    const res = await app.request("/", { method: "HEAD" });
+    const res = await app.request("/", { method: "HEAD", headers: html });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await res.text()).toBe("");
@@ -85,7 +100,7 @@ describe("the web app at /", () => {
 
   test("a bundle that was never built: / says how to build it (503), not a blank page", async () => {
     const app = await gateway(join(dir, "nowhere"));
-    const res = await app.request("/");
+    const res = await app.request("/", { headers: html });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
       error: "The web app is not built: run make init (or bun packages/web/build.ts)",

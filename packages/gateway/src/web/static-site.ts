@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, Hono, MiddlewareHandler } from "hono";
+import { MESSAGES } from "../http/errors.ts";
 
 /**
  * Only self: scripts, styles, images and API calls from this origin; no
@@ -31,8 +32,9 @@ export interface StaticSiteOptions {
 }
 
 /**
- * Serves the web app: `GET /` is index.html (never cached, so a new build is
- * picked up at once) and `GET /assets/<file>` the content-hashed bundle
+ * Serves the web app: `GET /` with `Accept: text/html` (a browser) is
+ * index.html (never cached, so a new build is picked up at once; any other
+ * client still gets the JSON 404 `/` always answered) and `GET /assets/<file>` the content-hashed bundle
  * (cached for a year, immutable). Nothing else: every /api path stays the
  * API's, and an unknown asset is the API's 404. When the bundle was never
  * built, `/` says so in a 503 instead of a blank page.
@@ -50,6 +52,10 @@ export function registerStaticSite(app: Hono, options: StaticSiteOptions): void 
   };
 
   app.get("/", options.label("/"), async (c) => {
+    c.header("Vary", "Accept");
+    // Only a browser (which asks for HTML) gets the page; API clients keep the first version's JSON 404.
+    if (!/\btext\/html\b/i.test(c.req.header("accept") ?? ""))
+      return c.json({ error: MESSAGES.notFound }, 404);
     const index = join(dir, "index.html");
     if (!existsSync(index)) {
       return c.json({ error: "The web app is not built: run make init (or bun packages/web/build.ts)" }, 503);
@@ -61,7 +67,7 @@ export function registerStaticSite(app: Hono, options: StaticSiteOptions): void 
     const name = c.req.param("file");
     const path = join(dir, "assets", name);
     if (!ASSET_NAME.test(name) || !(name.slice(name.lastIndexOf(".")) in TYPES) || !existsSync(path)) {
-      return c.json({ error: "Not found" }, 404);
+      return c.json({ error: MESSAGES.notFound }, 404);
     }
     return send(c, path, "public, max-age=31536000, immutable");
   });
