@@ -150,7 +150,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       env: { INSTANCE_ID: "balancer-1", DISCOVERY_URL },
     },
     {
-      // The public REST API (shared/docs/API.md) plus Connect/gRPC-Web pass-through; Redis shared by
+      // The public REST API (docs/API.md) plus Connect/gRPC-Web pass-through; Redis shared by
       // replicas for rate limits and the pets cache (in-memory fallback when Redis is down).
       name: "gateway",
       entry: "packages/gateway/src/main.ts",
