@@ -1,6 +1,18 @@
 import { kitConfigShape, millis } from "@vetmesh/kit";
 import { z } from "zod";
 import { DEFAULT_VNODES } from "./ring.ts";
+import { INTERNAL_SERVICE_NAMES } from "./service-table.ts";
+
+const internalServices = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0),
+  )
+  .pipe(z.array(z.enum(INTERNAL_SERVICE_NAMES as [string, ...string[]])));
 
 /** Environment of the standalone balancer proxy; parsed once in main.ts. */
 export const configShape = {
@@ -14,6 +26,12 @@ export const configShape = {
   BALANCER_EJECT_MAX_MS: millis.default(30_000),
   /** Highest share of a service's instances ejected at once (at least one may always be). */
   BALANCER_EJECT_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.5),
+  /**
+   * Internal services the proxy also serves (comma-separated full names, e.g.
+   * vetmesh.notification.v1.NotificationService); empty, the default, serves
+   * only the public ones: internal RPCs are unreachable through the proxy.
+   */
+  BALANCER_PROXY_INTERNAL_SERVICES: internalServices,
 };
 
 /** Parsed configuration of the balancer proxy. */

@@ -18,7 +18,14 @@ export {
 export { createServicePool, type Member, type ServicePool } from "./pool.ts";
 export { createProxyApp, forwardableHeaders } from "./proxy.ts";
 export { createRing, DEFAULT_VNODES, type Ring } from "./ring.ts";
-export { PROXIED_SERVICES, TARGET_BY_PACKAGE, targetOf } from "./service-table.ts";
+export {
+  allowedServices,
+  INTERNAL_SERVICE_NAMES,
+  PROXIED_SERVICES,
+  PUBLIC_SERVICE_NAMES,
+  TARGET_BY_PACKAGE,
+  targetOf,
+} from "./service-table.ts";
 export {
   type BalancedTransportOptions,
   createBalancedTransport,

@@ -2,6 +2,7 @@ import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
 import { createBalancer } from "./balancer.ts";
 import { configShape } from "./config.ts";
 import { createProxyApp } from "./proxy.ts";
+import { allowedServices } from "./service-table.ts";
 
 const config = loadConfigOrExit(configShape);
 const { logger, metrics } = createTelemetry("balancer", config);
@@ -17,7 +18,9 @@ const balancer = createBalancer({
     maxEjectedShare: config.BALANCER_EJECT_MAX_SHARE,
   },
 });
-const app = createProxyApp({ balancer });
+const services = allowedServices(config.BALANCER_PROXY_INTERNAL_SERVICES);
+logger.info("proxy allow-list", { services: services.map((service) => service.typeName) });
+const app = createProxyApp({ balancer, services });
 await runService({
   name: "balancer",
   config,

@@ -2,7 +2,7 @@ import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, HandlerContext, Transport } from "@connectrpc/connect";
 import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import type { Balancer } from "./balancer.ts";
-import { PROXIED_SERVICES, targetOf } from "./service-table.ts";
+import { allowedServices, targetOf } from "./service-table.ts";
 
 const hopHeaders = new Set([
   "content-type",
@@ -89,12 +89,13 @@ function forwarder(method: DescMethod, transport: Transport): AnyImpl {
 
 /**
  * The standalone proxy for clients that do not embed the balancer: serves
- * every proxied contract (gRPC and Connect, through the kit's listeners) and
+ * the allow-listed contracts (by default the public ones only; gRPC and
+ * Connect, through the kit's listeners; any other path is not found) and
  * forwards each call through the balancer to an instance of the service its
  * proto package names, routing key and request id included.
  */
 export function createProxyApp(options: { balancer: Balancer; services?: readonly DescService[] }) {
-  const services = options.services ?? PROXIED_SERVICES;
+  const services = options.services ?? allowedServices();
   return {
     routes(router: ConnectRouter) {
       for (const service of services) {
