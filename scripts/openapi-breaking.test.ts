@@ -82,4 +82,21 @@ describe("breaking changes of the REST spec", () => {
       what: "type string → integer",
     });
   });
+
+  test("security: a new scheme, or a token that stays optional, is not breaking; requiring one is", () => {
+    const scheme = { bearerAuth: { type: "http", scheme: "bearer" } };
+    const optional = changed((spec) => {
+      spec.components.securitySchemes = scheme;
+      spec.paths["/api/test/rate-limit"].get.security = [{ bearerAuth: [] }, {}];
+    });
+    expect(optional).toEqual([]);
+    const required = changed((spec) => {
+      spec.components.securitySchemes = scheme;
+      spec.paths["/api/test/rate-limit"].get.security = [{ bearerAuth: [] }];
+    });
+    expect(required).toContainEqual({
+      where: "GET /api/test/rate-limit",
+      what: "requires credentials it did not before",
+    });
+  });
 });

@@ -7,7 +7,11 @@
  *  - a parameter (path, query, header) that is required now and was absent or
  *    optional before;
  *  - a parameter whose schema type changed to one that does not accept
- *    everything the old one did (e.g. string → integer).
+ *    everything the old one did (e.g. string → integer);
+ *  - an operation that took anonymous calls (no `security`, or one with an
+ *    empty alternative `{}`) and now requires credentials.
+ * One of its classifications is dropped: defining a new security scheme in
+ * components is not breaking by itself (only requiring it, the rule above).
  */
 import { apiCompare } from "api-smart-diff";
 
@@ -24,13 +28,21 @@ interface Parameter {
   required?: boolean;
   schema?: { type?: string | string[] };
 }
+type Security = Record<string, string[]>[] | undefined;
+const anonymousAllowed = (security: Security) =>
+  !security || security.some((alt) => Object.keys(alt).length === 0);
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-function operations(spec: Json): Map<string, { parameters?: Parameter[] }> {
-  const found = new Map<string, { parameters?: Parameter[] }>();
+interface Operation {
+  parameters?: Parameter[];
+  security?: Security;
+}
+
+function operations(spec: Json): Map<string, Operation> {
+  const found = new Map<string, Operation>();
   for (const [path, item] of Object.entries((spec.paths ?? {}) as Record<string, Json>)) {
     for (const method of METHODS) {
-      const op = item[method] as { parameters?: Parameter[] } | undefined;
+      const op = item[method] as Operation | undefined;
       if (op) found.set(`${method.toUpperCase()} ${path}`, op);
     }
   }
@@ -43,12 +55,17 @@ const types = (p: Parameter): string[] => {
   return Array.isArray(type) ? type : [type];
 };
 
-function parameterChanges(before: Json, after: Json): BreakingChange[] {
+function operationChanges(before: Json, after: Json): BreakingChange[] {
   const changes: BreakingChange[] = [];
   const old = operations(before);
   for (const [operation, op] of operations(after)) {
     const previous = old.get(operation);
     if (!previous) continue;
+    const securityBefore = previous.security ?? (before.security as Security);
+    const securityAfter = op.security ?? (after.security as Security);
+    if (anonymousAllowed(securityBefore) && !anonymousAllowed(securityAfter)) {
+      changes.push({ where: operation, what: "requires credentials it did not before" });
+    }
     for (const param of op.parameters ?? []) {
       const was = previous.parameters?.find((p) => p.name === param.name && p.in === param.in);
       const where = `${operation} ${param.in} parameter ${param.name}`;
@@ -70,9 +87,13 @@ export function breakingChanges(before: unknown, after: unknown): BreakingChange
   const { diffs } = apiCompare(before, after);
   const fromLibrary = diffs
     .filter((diff) => diff.type === "breaking")
+    .filter(
+      (diff) =>
+        !(diff.action === "add" && diff.path[0] === "components" && diff.path[1] === "securitySchemes"),
+    )
     .map((diff) => ({
       where: diff.path.join("/"),
       what: diff.description ?? `${diff.action} ${JSON.stringify(diff.before ?? diff.after ?? null)}`,
     }));
-  return [...fromLibrary, ...parameterChanges(before as Json, after as Json)];
+  return [...fromLibrary, ...operationChanges(before as Json, after as Json)];
 }

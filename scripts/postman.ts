@@ -3,7 +3,8 @@
  * openapi-to-postmanv2 (one folder per tag, bodies from the spec's examples),
  * then made deterministic (no random ids, so `make openapi` rewrites the same
  * file) and runnable as the first version's clients use it, in order:
- *  - `{{baseUrl}}` (default http://localhost:8080), and `{{email}}`,
+ *  - `{{baseUrl}}` (default http://localhost:8080), `{{bearerToken}}` (empty:
+ *    an open-mode gateway ignores it; set it to a token for AUTH_MODE=required), `{{email}}`,
  *    `{{petId}}`, `{{appointmentId}}`, `{{dateTime}}` in place of the
  *    examples: a collection pre-request script picks a fresh email once and a
  *    free future minute per request; a collection test script keeps the ids the
@@ -200,6 +201,8 @@ export async function postmanCollection(specText: string): Promise<string> {
     event: [script("prerequest", COLLECTION_PRE_REQUEST), script("test", COLLECTION_TEST)],
     variable: [
       { key: "baseUrl", value: "http://localhost:8080", type: "string" },
+      // Empty for an open-mode gateway; with AUTH_MODE=required, the output of `make token ROLE=admin`.
+      { key: "bearerToken", value: "", type: "string" },
       { key: "email", value: "", type: "string" },
       { key: "ownerId", value: "", type: "string" },
       { key: "petId", value: "", type: "string" },

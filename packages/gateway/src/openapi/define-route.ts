@@ -1,7 +1,9 @@
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
+import type { Rule } from "@vetmesh/kit/auth";
 import type { Context, MiddlewareHandler } from "hono";
 import type { BlankEnv, BlankSchema } from "hono/types";
 import type { z } from "zod";
+import { routeAccess } from "../auth/route-rules.ts";
 import type { PolicyName } from "../domain/rate-policy.ts";
 import { check, readJson } from "../http/validate.ts";
 import {
@@ -11,7 +13,9 @@ import {
   RATE_LIMIT_HEADERS_DOC,
   REQUEST_ID_HEADER_DOC,
   RETRY_AFTER_HEADER_DOC,
+  WWW_AUTHENTICATE_HEADER_DOC,
 } from "./responses.ts";
+import { BEARER_SCHEME } from "./security.ts";
 
 type JsonBodySchema<R> = R extends {
   request: { body: { content: { "application/json": { schema: infer S } } } };
@@ -59,7 +63,7 @@ export function defineRoute<R extends RestRoute>(
   handler: (c: Context, input: RouteInput<R>) => Response | Promise<Response>,
 ): void {
   const { policy, ...spec } = route;
-  app.openAPIRegistry.registerPath(documented(spec, policy));
+  app.openAPIRegistry.registerPath(documented(spec, policy, honoPath(route.path)));
   const path = honoPath(route.path);
   const media = route.request?.body?.content?.["application/json"];
   const bodySchema = media && "schema" in media ? (media.schema as z.ZodType) : undefined;
@@ -73,6 +77,12 @@ export function defineRoute<R extends RestRoute>(
     const params = paramsSchema ? check(paramsSchema, c.req.param(), "path") : c.req.param();
     return handler(c, { body, query, params } as RouteInput<R>);
   });
+}
+
+/** Who a rule lets in, in words, for the operation's description. */
+function whoMay(rule: Rule): string {
+  const staff = rule.staff.length > 0 ? `staff roles ${rule.staff.join(", ")}` : "no staff role";
+  return rule.owner ? `${staff}; owners, for their own data` : staff;
 }
 
 function labelOnly(path: string): MiddlewareHandler {
@@ -89,10 +99,10 @@ function labelOnly(path: string): MiddlewareHandler {
  * a route with a body can get 413; every answer of a route with a policy
  * carries x-request-id (health routes answer from the kit's listener too, without it).
  */
-function documented(route: RouteConfig, policy: PolicyName | undefined): RouteConfig {
+function documented(route: RouteConfig, policy: PolicyName | undefined, path: string): RouteConfig {
   const defaults: ErrorStatus[] = [];
   if (route.request?.body) defaults.push(413);
-  if (policy) defaults.push(408, 429, 500, 503);
+  if (policy) defaults.push(401, 403, 408, 429, 500, 503);
   const responses: RouteConfig["responses"] = { ...errorResponses(...defaults), ...route.responses };
   for (const [status, response] of Object.entries(responses)) {
     const limited = policy && status !== "413";
@@ -103,10 +113,15 @@ function documented(route: RouteConfig, policy: PolicyName | undefined): RouteCo
         ...(policy ? headerRefs(REQUEST_ID_HEADER_DOC) : {}),
         ...(limited ? headerRefs(RATE_LIMIT_HEADERS_DOC) : {}),
         ...(status === "429" ? headerRefs(RETRY_AFTER_HEADER_DOC) : {}),
+        ...(status === "401" ? headerRefs(WWW_AUTHENTICATE_HEADER_DOC) : {}),
         ...(response.headers as object | undefined),
       },
     };
   }
   const sorted = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
-  return { ...route, responses: sorted };
+  if (!policy) return { ...route, responses: sorted };
+  // Guarded routes: a bearer JWT, required in AUTH_MODE=required (`{}`: an open-mode gateway takes none).
+  const access = `**Access** (AUTH_MODE=required): ${whoMay(routeAccess(path).rule)}.`;
+  const description = route.description ? `${route.description}\n\n${access}` : access;
+  return { ...route, description, security: [{ [BEARER_SCHEME]: [] }, {}], responses: sorted };
 }

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { RestApp } from "./define-route.ts";
 import { SHARED_HEADERS } from "./responses.ts";
+import { BEARER_SCHEME, BEARER_SECURITY_SCHEME } from "./security.ts";
 
 /** Where the spec and the docs page are served. */
 export const OPENAPI_PATH = "/openapi.json";
@@ -16,6 +17,7 @@ export function createOpenApiDocument(app: RestApp): Document {
   for (const [name, header] of Object.entries(SHARED_HEADERS)) {
     app.openAPIRegistry.registerComponent("headers", name, header);
   }
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, BEARER_SECURITY_SCHEME);
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {

@@ -77,6 +77,15 @@ export const RETRY_AFTER_HEADER_DOC = {
   "Retry-After": { description: "Seconds to wait before retrying", schema: integer, example: 42 },
 };
 
+/** Header of a 401 (RFC 6750). */
+export const WWW_AUTHENTICATE_HEADER_DOC = {
+  "WWW-Authenticate": {
+    description: "`Bearer`: the route wants a bearer token",
+    schema: { type: "string" as const, enum: ["Bearer"] },
+    example: "Bearer",
+  },
+};
+
 /** The cache header of the pets list. */
 export const X_CACHE_HEADER_DOC = {
   "X-Cache": {
@@ -121,4 +130,5 @@ export const SHARED_HEADERS = {
   ...REQUEST_ID_HEADER_DOC,
   ...RATE_LIMIT_HEADERS_DOC,
   ...RETRY_AFTER_HEADER_DOC,
+  ...WWW_AUTHENTICATE_HEADER_DOC,
 };
