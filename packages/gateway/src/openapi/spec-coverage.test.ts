@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createGatewayHarness } from "../testing/harness.ts";
+import { createSpecValidator, type OpenApiDocument } from "../testing/spec-validator.ts";
 import { OPENAPI_PATH } from "./document.ts";
 
 type Harness = Awaited<ReturnType<typeof createGatewayHarness>>;
@@ -98,5 +99,12 @@ describe("GET /openapi.json", () => {
         );
       }
     }
+  });
+
+  test("every example in the spec matches its own schema (bodies, parameters, headers, components)", () => {
+    const validator = createSpecValidator(spec as unknown as OpenApiDocument);
+    expect(validator.exampleErrors()).toEqual([]);
+    // The walk reaches the examples: the spec has dozens of them.
+    expect(JSON.stringify(spec).match(/"example":/g)?.length ?? 0).toBeGreaterThan(40);
   });
 });

@@ -120,7 +120,18 @@ export const appointmentSchema = z
       .openapi({ description: "The vet booked (absent when the clinic has no vets)" }),
     type: z.string().optional().openapi({ description: "The appointment type, e.g. consultation" }),
   })
-  .openapi("Appointment");
+  .openapi("Appointment", {
+    example: {
+      appointmentId: APPOINTMENT,
+      petId: PET,
+      dateTime: INSTANT,
+      durationMinutes: 20,
+      reason: "limping",
+      status: "scheduled",
+      vetId: "vet-1",
+      type: "consultation",
+    },
+  });
 
 /** REST shape of an appointment (camelCase, enum as lower-case word, empty instants omitted). */
 export function restAppointment(a: Appointment) {
@@ -148,7 +159,15 @@ export const recordSchema = z
     recordedAt: z.string(),
     endedBy: z.string().optional(),
   })
-  .openapi("ConsultationRecord");
+  .openapi("ConsultationRecord", {
+    example: {
+      recordId: "0190c6f8-2c3d-7e4f-8a51-7b8c9d0e1f2a",
+      petId: PET,
+      appointmentId: APPOINTMENT,
+      details: "dog is evil",
+      recordedAt: "2023-09-09T13:20:00.000Z",
+    },
+  });
 
 /** REST shape of a consultation record. */
 export function restRecord(r: ConsultationRecord) {
@@ -175,7 +194,16 @@ export const vaccinationSchema = z
     dueState: z.enum(words(DueState)),
     supersededBy: z.string().optional(),
   })
-  .openapi("Vaccination");
+  .openapi("Vaccination", {
+    example: {
+      vaccinationId: "0190c6f9-3d4e-7f50-9b62-8c9d0e1f2a3b",
+      petId: PET,
+      vaccine: "rabies",
+      administeredAt: INSTANT,
+      nextDueAt: "2024-09-09T13:00:00.000Z",
+      dueState: "not_due",
+    },
+  });
 
 /** REST shape of a vaccination. */
 export function restVaccination(v: Vaccination) {
@@ -203,7 +231,16 @@ export const reminderSchema = z
     dueAt: z.string(),
     sentAt: z.string().optional().openapi({ description: "When it was sent; only with `include=sent`" }),
   })
-  .openapi("Reminder");
+  .openapi("Reminder", {
+    example: {
+      vaccinationId: "0190c6f9-3d4e-7f50-9b62-8c9d0e1f2a3b",
+      petId: PET,
+      vaccine: "rabies",
+      stage: "upcoming",
+      sendAt: "2024-08-26T13:00:00.000Z",
+      dueAt: "2024-09-09T13:00:00.000Z",
+    },
+  });
 
 /** Query of the reminders list: `include=sent` adds the reminders already sent. */
 export const remindersQuery = z.object({

@@ -103,7 +103,33 @@ export function createSpecValidator(spec: OpenApiDocument) {
     return errors;
   }
 
-  return { templateOf, responseErrors };
+  /**
+   * Every `example` of the document that sits beside a schema (request and
+   * response media types, parameters, headers, component schemas) checked
+   * against that schema: the docs never show a body the API would not send or take.
+   */
+  function exampleErrors(): string[] {
+    const errors: string[] = [];
+    const walk = (node: unknown, path: string[]) => {
+      if (!node || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      if ("example" in record && "schema" in record) {
+        for (const e of schemaErrors(`${pointer(...path)}/schema`, record.example)) {
+          errors.push(`${path.join(" ")}: example ${e}`);
+        }
+      }
+      const isSchema = path.length === 3 && path[0] === "components" && path[1] === "schemas";
+      if (isSchema && "example" in record) {
+        for (const e of schemaErrors(pointer(...path), record.example))
+          errors.push(`${path.join(" ")}: example ${e}`);
+      }
+      for (const [key, value] of Object.entries(record)) walk(value, [...path, key]);
+    };
+    walk(spec, []);
+    return errors;
+  }
+
+  return { templateOf, responseErrors, exampleErrors };
 }
 
 /** Reads a fetch/app.request Response into what the validator checks (JSON bodies parsed, others as text). */
