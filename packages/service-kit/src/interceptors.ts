@@ -1,4 +1,5 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { isSqliteBusy } from "./db/busy-error.ts";
 import { DomainError, domainToConnectError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { KitMetrics } from "./metrics.ts";
@@ -83,6 +84,10 @@ export function createServerInterceptor(deps: {
 function toClientError(error: unknown, requestId: string, logger: Logger, method: string): ConnectError {
   if (error instanceof DomainError) return domainToConnectError(error);
   if (error instanceof ConnectError) return error;
+  if (isSqliteBusy(error)) {
+    logger.warn("database busy; answered Unavailable", { method });
+    return new ConnectError("database busy, try again", Code.Unavailable);
+  }
   logger.error("unexpected error", { method, error });
   return new ConnectError(`internal error (request id ${requestId})`, Code.Internal);
 }

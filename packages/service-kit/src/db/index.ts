@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import type { HealthCheck } from "../status.ts";
 
+export { isSqliteBusy } from "./busy-error.ts";
 export { applySqliteMigrations } from "./migrations.ts";
 export { retryWhileBusy } from "./sqlite-busy.ts";
 
@@ -40,16 +41,28 @@ export const databaseUrl = z.string().refine(
 );
 
 /**
+ * How long one SQLite statement waits for another connection's lock. bun:sqlite
+ * calls are synchronous, so this wait blocks the whole event loop (heartbeats,
+ * /status, every other call): it stays well below a third of the default 5 s
+ * discovery lease, so a blocked write delays at most one heartbeat. A statement
+ * that still finds the lock taken fails with SQLITE_BUSY, which the kit answers
+ * as Unavailable (retryable), not as an internal error.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 1000;
+
+/**
  * Opens an SQLite file the way every service needs it: WAL so two instances
- * can share one file, a busy timeout instead of SQLITE_BUSY errors under
- * concurrency, and foreign keys enforced.
+ * can share one file, a bounded busy timeout ({@link SQLITE_BUSY_TIMEOUT_MS}),
+ * `synchronous=FULL` (in WAL mode NORMAL may lose the last acknowledged
+ * commits on power loss, and saga steps, idempotency keys and the outbox are
+ * acknowledged state), and foreign keys enforced.
  */
 export function openSqliteFile(path: string): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { create: true, readwrite: true, strict: true });
-  db.run("PRAGMA busy_timeout = 5000");
+  db.run(`PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   if (path !== ":memory:") retryWhileBusy(() => db.run("PRAGMA journal_mode = WAL"));
-  db.run("PRAGMA synchronous = NORMAL");
+  db.run("PRAGMA synchronous = FULL");
   db.run("PRAGMA foreign_keys = ON");
   return db;
 }
