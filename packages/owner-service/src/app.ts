@@ -1,11 +1,12 @@
 import { type ConnectRouter, createClient, type Transport } from "@connectrpc/connect";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { VeterinaryInternalService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createLogger, type HealthCheck, type Logger } from "@vetmesh/kit";
+import { createLogger, type HealthCheck, type KitMetrics, type Logger } from "@vetmesh/kit";
 import { openRepository } from "./db/open-repository.ts";
 import type { OwnerRepository } from "./db/repository.ts";
 import { type Clock, createOwners, systemClock } from "./domain/owners.ts";
 import { createRemovalSaga, type SagaParticipants, type SagaTiming } from "./domain/removal-saga.ts";
+import { createSagaMetrics } from "./domain/saga-metrics.ts";
 import { registerOwnerInternalService } from "./rpc/owner-internal-service.ts";
 import { registerOwnerService } from "./rpc/owner-service.ts";
 
@@ -25,6 +26,8 @@ export interface OwnerAppOptions {
   clock?: Clock;
   /** Resume unfinished sagas at start and sweep for abandoned ones (default true). */
   resumeSagas?: boolean;
+  /** The process registry (the one given to runService), so /metrics shows the saga's series. */
+  metrics?: KitMetrics;
 }
 
 /** The built service: what runService needs, plus the repository for tests. */
@@ -75,6 +78,7 @@ export async function createOwnerApp(options: OwnerAppOptions): Promise<OwnerApp
     instanceId,
     timing: { ...DEFAULT_TIMING, ...options.saga },
     clock,
+    metrics: options.metrics ? createSagaMetrics(options.metrics.registry) : undefined,
   });
   if (options.resumeSagas !== false) saga.start();
   const removalWaitBoundMs = options.removalWaitMs ?? 5_000;

@@ -19,6 +19,7 @@ const app = await createOwnerApp({
   notificationTransport: balancer.transport("notification"),
   instanceId: config.INSTANCE_ID,
   logger,
+  metrics,
   removalWaitMs: config.REMOVAL_WAIT_MS,
   callTimeoutMs: config.SAGA_CALL_TIMEOUT_MS,
   saga: {

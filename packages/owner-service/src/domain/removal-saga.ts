@@ -3,6 +3,7 @@ import { notFound } from "@vetmesh/kit";
 import type { OwnerRepository } from "../db/repository.ts";
 import type { Clock, Owners } from "./owners.ts";
 import type { SagaRecord } from "./records.ts";
+import type { SagaMetrics } from "./saga-metrics.ts";
 import { parseOwnerRef } from "./validation.ts";
 
 /**
@@ -63,6 +64,7 @@ export function createRemovalSaga(deps: {
   instanceId: string;
   timing: SagaTiming;
   clock: Clock;
+  metrics?: SagaMetrics;
 }) {
   const { repo, participants, logger, timing, clock } = deps;
   const stop = new AbortController();
@@ -88,6 +90,7 @@ export function createRemovalSaga(deps: {
         return;
       case "erase_owner":
         await repo.finishRemoval(saga.id, saga.ownerId, now());
+        deps.metrics?.completed.inc();
         logger.info("owner removed", { sagaId: saga.id, ownerId: saga.ownerId });
         return;
       case "done":
@@ -110,6 +113,7 @@ export function createRemovalSaga(deps: {
         if (stop.signal.aborted) return;
         const message = error instanceof Error ? error.message : String(error);
         await repo.recordSagaFailure(id, `${saga.step}: ${message}`, clock.now()).catch(() => {});
+        deps.metrics?.stepFailures.inc({ step: saga.step });
         logger.warn("saga step failed; will retry", {
           sagaId: id,
           step: saga.step,
@@ -133,7 +137,14 @@ export function createRemovalSaga(deps: {
 
   /** Resumes every unfinished saga this process can claim. */
   const resumeAll = async () => {
-    for (const id of await repo.listUnfinishedSagaIds()) drive(id);
+    const ids = await repo.listUnfinishedSagaIds();
+    for (const id of ids) drive(id);
+    if (deps.metrics) {
+      // Listed oldest first: the first one's age is the stuck-saga signal.
+      const oldest = ids[0] ? await repo.findSaga(ids[0]) : undefined;
+      deps.metrics.unfinished.set(ids.length);
+      deps.metrics.oldestAgeSeconds.set(oldest ? Math.max(0, clock.now() - oldest.createdAt) / 1000 : 0);
+    }
   };
 
   /** Polls the log until the saga is done or `waitMs` passed (bounded in time). */
@@ -177,6 +188,7 @@ export function createRemovalSaga(deps: {
             completedAt: null,
           };
           if (!(await repo.startRemoval(saga))) continue; // another call hid it first: join that one
+          deps.metrics?.started.inc();
           logger.info("removal saga started", { sagaId: saga.id, ownerId: owner.id });
           sagaId = saga.id;
         }
