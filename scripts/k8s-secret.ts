@@ -62,11 +62,13 @@ export function buildSecret(env: Record<string, string | undefined>, namespace =
   const discoveryToken = env.DISCOVERY_TOKEN ?? "";
   if (discoveryToken.length < 32 || /\s/.test(discoveryToken))
     problems.push("DISCOVERY_TOKEN: required, 32+ characters without spaces (e.g. openssl rand -base64 32)");
+  const options = env.MSSQL_OPTIONS ?? "encrypt=true";
+  if (new URLSearchParams(options).get("encrypt") !== "true")
+    problems.push("MSSQL_OPTIONS: must keep encrypt=true (the services' SQL traffic is never sent in clear)");
   if (problems.length > 0) throw new Error(`invalid secrets file:\n  ${problems.join("\n  ")}`);
 
   const host = env.MSSQL_HOST ?? `mssql.${namespace}.svc`;
   const port = env.MSSQL_PORT ?? "1433";
-  const options = env.MSSQL_OPTIONS ?? "encrypt=true&trustServerCertificate=true";
   const stringData: Record<string, string> = {
     MSSQL_SA_PASSWORD: password,
     SMTP_URL: smtp,

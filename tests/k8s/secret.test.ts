@@ -15,7 +15,7 @@ describe("scripts/k8s-secret.ts", () => {
     });
     expect(Object.keys(secret.stringData).sort()).toEqual([...SECRET_KEYS].sort());
     expect(secret.stringData.OWNER_DATABASE_URL).toBe(
-      "mssql://sa:p%40ss%3AW0rd%2F%23@mssql.vetmesh.svc:1433/owner?encrypt=true&trustServerCertificate=true",
+      "mssql://sa:p%40ss%3AW0rd%2F%23@mssql.vetmesh.svc:1433/owner?encrypt=true",
     );
     for (const [key, database] of Object.entries(DATABASE_KEYS)) {
       const url = new URL(secret.stringData[key] ?? "");
@@ -44,5 +44,18 @@ describe("scripts/k8s-secret.ts", () => {
     );
     expect(example).toEqual({ MSSQL_SA_PASSWORD: "", SMTP_URL: "", DISCOVERY_TOKEN: "" });
     expect(() => buildSecret(example)).toThrow("invalid secrets file");
+  });
+
+  test("encrypt=true is required and the server certificate is verified unless trustServerCertificate is asked for", () => {
+    const base = {
+      MSSQL_SA_PASSWORD: "p@ss:W0rd/#",
+      SMTP_URL: "smtp://m:25",
+      DISCOVERY_TOKEN: "d".repeat(32),
+    };
+    expect(buildSecret(base).stringData.OWNER_DATABASE_URL).not.toContain("trustServerCertificate");
+    for (const MSSQL_OPTIONS of ["encrypt=false", "trustServerCertificate=true"])
+      expect(() => buildSecret({ ...base, MSSQL_OPTIONS })).toThrow("MSSQL_OPTIONS: must keep encrypt=true");
+    const local = buildSecret({ ...base, MSSQL_OPTIONS: "encrypt=true&trustServerCertificate=true" });
+    expect(local.stringData.OWNER_DATABASE_URL).toEndWith("/owner?encrypt=true&trustServerCertificate=true");
   });
 });

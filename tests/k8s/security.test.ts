@@ -1,7 +1,8 @@
 /**
  * The security properties of the manifests (issue 21), each checked on the
  * rendered base and local overlay: every process gets the mesh's discovery
- * secret from the Secret.
+ * secret from the Secret; the gateway believes X-Forwarded-For from its
+ * Linkerd proxy (loopback) and from nothing else by default.
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -27,5 +28,15 @@ describe.each(["k8s/base", "k8s/overlays/local"])("%s", (overlay) => {
       return ref?.name !== "vetmesh-secrets" || ref?.key !== "DISCOVERY_TOKEN";
     });
     expect(missing).toEqual([]);
+  });
+
+  test("the gateway trusts X-Forwarded-For from its Linkerd proxy on loopback (TRUSTED_PROXIES), so clients get their own bucket", () => {
+    const env = appOf(objects, "gateway")?.env ?? [];
+    const trusted = String(env.find((e: Any) => e.name === "TRUSTED_PROXIES")?.value ?? "")
+      .split(",")
+      .map((ip) => ip.trim());
+    expect(trusted).toContain("127.0.0.1");
+    expect(trusted).toContain("::1");
+    expect(trusted.filter((ip) => ip === "" || ip === "0.0.0.0" || ip.includes("/"))).toEqual([]);
   });
 });
