@@ -2,14 +2,17 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { Job } from "kubernetes-models/batch/v1/Job";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { SECRET_KEYS, SECRET_NAME } from "../../scripts/k8s-secret.ts";
 import type { Deployable } from "./deployables.ts";
 import { type K8sObject, podContainers } from "./kustomize.ts";
+import { validateLinkerd } from "./linkerd.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are untyped data.
 type Any = any;
@@ -19,6 +22,8 @@ const MODELS: Record<string, new (data: Any) => { validate(): void }> = {
   "v1/ConfigMap": ConfigMap,
   "v1/Secret": Secret,
   "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "apps/v1/Deployment": Deployment,
   "apps/v1/StatefulSet": StatefulSet,
   "batch/v1/Job": Job,
@@ -31,10 +36,18 @@ const H2C = "kubernetes.io/h2c";
 /** Seconds between the end of the kit's drain and the kill, for the proxy and scheduling jitter. */
 const MARGIN_S = 2;
 
-/** Every object against the Kubernetes OpenAPI schema (kubernetes-models); unknown kinds are errors. */
+/**
+ * Every object against the Kubernetes OpenAPI schema (kubernetes-models), and
+ * Linkerd's policy CRDs against their zod shapes (linkerd.ts); unknown kinds are errors.
+ */
 export function validateSchemas(objects: K8sObject[]): string[] {
   const errors: string[] = [];
   for (const obj of objects) {
+    const linkerd = validateLinkerd(obj);
+    if (linkerd) {
+      errors.push(...linkerd);
+      continue;
+    }
     const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
     if (!Model) {
       errors.push(`${id(obj)}: no schema model for ${obj.apiVersion}/${obj.kind}`);

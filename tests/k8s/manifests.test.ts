@@ -28,13 +28,19 @@ describe.each(OVERLAYS)("%s", (overlay) => {
   test("renders every kind the system needs", () => {
     const kinds = new Set(objects.map((o) => o.kind));
     expect([...kinds].sort()).toEqual([
+      "AuthorizationPolicy",
       "ConfigMap",
       "Deployment",
       "HorizontalPodAutoscaler",
       "Job",
+      "MeshTLSAuthentication",
       "Namespace",
+      "NetworkAuthentication",
+      "NetworkPolicy",
       "PodDisruptionBudget",
+      "Server",
       "Service",
+      "ServiceAccount",
       "StatefulSet",
     ]);
     expect(
