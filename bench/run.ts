@@ -4,6 +4,7 @@
  * temporary data folder), seeds owners, warms up, then runs bounded loads:
  *   (a) Bun.serve JSON hello-world, the baseline of the same run;
  *   (b) gateway cache hit: GET /api/owner/{email}/pets, limiter and breaker on;
+ *   (e) the same hit through a gateway with AUTH_MODE=required and a bearer token;
  *   (c) gateway cache miss → balancer → owner over gRPC → SQLite (a second
  *       gateway with a 1 ms cache TTL, each request a different owner);
  *   (d) the owner RPC directly: Connect JSON POST to the owner instances;
@@ -13,6 +14,7 @@
  */
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { mintToken, readPrivateJwk } from "../packages/service-kit/src/auth/index.ts";
 import { startProcess, stopAll, type TestProcess } from "../tests/support/process.ts";
 import { type RunningSystem, startSystem } from "../tests/support/system.ts";
 import { type Target, throughputRun } from "./lib/load.ts";
@@ -86,6 +88,26 @@ try {
     env: { ...sharedEnv, DISCOVERY_URL: discovery, CACHE_TTL_MS: "1", INSTANCE_ID: `gateway-bench-nocache` },
   });
   memory.add("gateway (cache TTL 1 ms, for c)", missGateway.proc.pid);
+  // (e) is (b) through a gateway with AUTH_MODE=required and a reception token: what access control costs.
+  const authGateway: TestProcess = await startProcess({
+    name: "gateway-auth",
+    entry: "packages/gateway/src/main.ts",
+    env: {
+      ...sharedEnv,
+      DISCOVERY_URL: discovery,
+      AUTH_MODE: "required",
+      AUTH_JWKS_FILE: join(system.dataDir, "auth", "jwks.json"),
+      INSTANCE_ID: "gateway-bench-auth",
+    },
+  });
+  memory.add("gateway (AUTH_MODE=required, for e)", authGateway.proc.pid);
+  const token = await mintToken(readPrivateJwk(join(system.dataDir, "auth", "private.jwk")), {
+    subject: "bench-reception",
+    role: "reception",
+    issuer: "vetmesh-local",
+    audience: "vetmesh",
+    ttlSeconds: 3600,
+  });
   await Bun.sleep(1000);
   memory.snapshotIdle();
 
@@ -96,11 +118,19 @@ try {
   const nextOwner = () => seeded[next++ % seeded.length]!;
   const hot = seeded[0]!.email;
 
-  const targets: Record<"a" | "b" | "c" | "d", { label: string; target: Target }> = {
+  const targets: Record<"a" | "b" | "c" | "d" | "e", { label: string; target: Target }> = {
     a: { label: "Bun.serve hello", target: { urls: [`http://127.0.0.1:${baseline.httpPort}`], path: "/" } },
     b: {
       label: "gateway cache hit",
       target: { urls: [system.gateway], path: `/api/owner/${encodeURIComponent(hot)}/pets` },
+    },
+    e: {
+      label: "gateway cache hit, AUTH_MODE=required + token",
+      target: {
+        urls: [`http://127.0.0.1:${authGateway.httpPort}`],
+        path: `/api/owner/${encodeURIComponent(hot)}/pets`,
+        headers: { authorization: `Bearer ${token}` },
+      },
     },
     c: {
       label: "gateway cache miss",
@@ -121,7 +151,7 @@ try {
   const cacheCount = (url: string, result: string) =>
     scrapeCounter(`${url}/metrics`, "vetmesh_gateway_cache_total", `result="${result}"`);
   const notes: string[] = [];
-  for (const id of ["a", "b", "c", "d"] as const) {
+  for (const id of ["a", "b", "e", "c", "d"] as const) {
     const { label, target } = targets[id];
     log(`(${id}) ${label}: warm-up ${WARMUP_S}s, then ${DURATION_S}s at ${CONNECTIONS} connections`);
     await throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: WARMUP_S });
@@ -170,6 +200,12 @@ try {
       value: `${ratio("b").toFixed(2)}x`,
       goal: ">= 0.40x",
       met: ratio("b") >= 0.4,
+    },
+    {
+      name: "auth cost: (e) / (b) throughput",
+      value: `${(find("e", "throughput").rps / find("b", "throughput").rps).toFixed(3)}x`,
+      goal: ">= 0.95x (auth adds <= 5%)",
+      met: find("e", "throughput").rps / find("b", "throughput").rps >= 0.95,
     },
     {
       name: "(c) / (a) throughput",
