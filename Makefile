@@ -7,7 +7,7 @@ TOOLS := .tools
 # Bun comes from the npm package `bun`, pinned, installed into .tools/ unless the right one is on PATH.
 BUN := $(shell if command -v bun >/dev/null && [ "$$(bun --version)" = "$(BUN_VERSION)" ]; then command -v bun; else echo $(TOOLS)/node_modules/.bin/bun; fi)
 
-.PHONY: help init install generate migrate web auth-keys token run stop tests bench print-bun
+.PHONY: help init install generate migrate web auth-keys token run stop tests bench bench-save print-bun
 
 help:
 	@echo "make init     install Bun $(BUN_VERSION) and dependencies, generate code, migrate local databases"
@@ -18,7 +18,8 @@ help:
 	@echo "make generate regenerate packages/contracts/gen from proto/"
 	@echo "make web      rebuild the front desk web app (packages/web/dist; make init and make run do it too)"
 	@echo "make openapi  rewrite docs/openapi.json (and the Postman collection) from the gateway's routes"
-	@echo "make bench    benchmarks (ratios against a Bun.serve baseline)"
+	@echo "make bench    benchmarks (ratios against a Bun.serve baseline), written to .bench/ (ignored)"
+	@echo "make bench-save  copy the newest bench run to the committed bench/reference/"
 	@echo "make deploy   build images and deploy to Kubernetes meshed by Linkerd (k8s/README.md)"
 
 $(TOOLS)/node_modules/.bin/bun:
@@ -65,5 +66,8 @@ print-bun:
 
 bench: install
 	$(BUN) bench/run.ts
+
+bench-save:
+	$(BUN) bench/save.ts
 
 -include k8s/deploy.mk

@@ -9,7 +9,8 @@
  *       gateway with a 1 ms cache TTL, each request a different owner);
  *   (d) the owner RPC directly: Connect JSON POST to the owner instances;
  * then latency at a fixed rate below saturation for (b), (c), (d). Prints a
- * table, writes bench/results/latest.{json,svg}. Targets are shown, never
+ * table, writes .bench/latest.{json,svg} (git-ignored; `make bench-save`
+ * copies a run to the committed bench/reference/). Targets are shown, never
  * asserted. Every knob is an environment variable (see bench/README.md).
  */
 import { cpus } from "node:os";
@@ -18,6 +19,7 @@ import { mintToken, readPrivateJwk } from "../packages/service-kit/src/auth/inde
 import { startProcess, stopAll, type TestProcess } from "../tests/support/process.ts";
 import { type RunningSystem, startSystem } from "../tests/support/system.ts";
 import { type Target, throughputRun } from "./lib/load.ts";
+import { BENCH_OUTPUT_DIR } from "./lib/output.ts";
 import { pacedRun } from "./lib/paced.ts";
 import { type BenchReport, renderText, type TargetCheck, writeResults } from "./lib/report.ts";
 import { createRssTracker } from "./lib/rss.ts";
@@ -241,7 +243,7 @@ try {
     notes,
   };
   console.log(renderText(report));
-  const files = writeResults(join(import.meta.dir, "results"), report);
+  const files = writeResults(BENCH_OUTPUT_DIR, report);
   console.log(`\nwrote ${files.join(", ")}`);
 } finally {
   clearTimeout(hardStop);

@@ -134,7 +134,7 @@ const needRedis =
     : [];
 if (needRedis.length > 0) console.log(`Skipped for want of Redis:\n  ${needRedis.join("\n  ")}`);
 try {
-  await bunTest("unit tests", ["packages", "mesh", "scripts"], redis.env, needRedis);
+  await bunTest("unit tests", ["packages", "mesh", "scripts", "bench"], redis.env, needRedis);
   await bunTest("cross-process tests", ["tests"], redis.env, needRedis);
 } finally {
   redis.stop();

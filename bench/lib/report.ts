@@ -1,6 +1,6 @@
 /**
  * What `make bench` shows and keeps: a table on stdout, the same numbers as
- * JSON, and an SVG chart (no plotting dependency) under bench/results/.
+ * JSON, and an SVG chart (no plotting dependency) in the git-ignored .bench/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -166,9 +166,16 @@ export function renderSvg(report: BenchReport): string {
 /** Writes latest.json and latest.svg into the folder (each run replaces the last); returns the paths. */
 export function writeResults(folder: string, report: BenchReport): string[] {
   mkdirSync(folder, { recursive: true });
-  const json = join(folder, "latest.json");
-  const svg = join(folder, "latest.svg");
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(svg, renderSvg(report));
-  return [json, svg];
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const svg = renderSvg(report);
+  // latest.* for make bench-save, and a copy per run so earlier runs stay to compare.
+  const stamp = report.startedAt.replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
+  const files: Array<[string, string]> = [
+    [join(folder, "latest.json"), json],
+    [join(folder, "latest.svg"), svg],
+    [join(folder, `${stamp}.json`), json],
+    [join(folder, `${stamp}.svg`), svg],
+  ];
+  for (const [file, text] of files) writeFileSync(file, text);
+  return files.map(([file]) => file);
 }
