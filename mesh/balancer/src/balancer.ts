@@ -18,6 +18,8 @@ export interface BalancerOptions {
   outlier?: OutlierOptions;
   /** How to reach one instance; default Connect (binary) over h2c to its grpc_address. */
   instanceTransport?: InstanceTransportFactory;
+  /** How long calls in flight to an instance that left may still run before its connection is closed. */
+  retireGraceMs?: number;
 }
 
 /** Picks instances of services for outgoing calls; one per process, shared by all clients. */
@@ -57,6 +59,7 @@ function createCore(options: BalancerOptions, start: (service: string, entry: En
         outlier: options.outlier,
         metrics,
         logger: options.logger,
+        retireGraceMs: options.retireGraceMs,
       });
       found = { pool, first, markFirst };
       entries.set(service, found);

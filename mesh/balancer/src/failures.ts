@@ -1,7 +1,7 @@
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 
-/** Errors raised before a request left this process: refused, unroutable, or a session that already got GOAWAY. */
+/** Errors raised before a request left this process because the instance cannot be reached: refused, unroutable. */
 const connectCodes = new Set([
   "ECONNREFUSED",
   "EHOSTUNREACH",
@@ -9,9 +9,10 @@ const connectCodes = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "EADDRNOTAVAIL",
-  "ERR_HTTP2_GOAWAY_SESSION",
-  "ERR_HTTP2_INVALID_SESSION",
 ]);
+
+/** A stream never opened on a session that got GOAWAY (or was already destroyed): nothing was sent. */
+const unsentCodes = new Set(["ERR_HTTP2_GOAWAY_SESSION", "ERR_HTTP2_INVALID_SESSION"]);
 
 function chain(error: unknown): unknown[] {
   const out: unknown[] = [];
@@ -24,9 +25,9 @@ function chain(error: unknown): unknown[] {
 }
 
 /**
- * True when the call never reached the instance (refused, unroutable,
- * unresolvable, or the instance is draining and sent GOAWAY): nothing was
- * sent, so any method may be retried elsewhere.
+ * True when the instance could not be reached at all (refused, unroutable,
+ * unresolvable): nothing was sent, so any method may be retried elsewhere,
+ * and the instance is likely gone (eject it).
  */
 export function isConnectFailure(error: unknown): boolean {
   return chain(error).some((link) => {
@@ -38,13 +39,17 @@ export function isConnectFailure(error: unknown): boolean {
 }
 
 /**
- * True when the server reset the stream with REFUSED_STREAM: by HTTP/2's rules
- * (RFC 9113 §8.7) it did not process it (a draining server's GOAWAY, or its
- * stream limit), so any method may be retried elsewhere. Not a reason to eject:
- * a busy or draining instance is not a broken one.
+ * True when the instance did not process the call although it may be healthy:
+ * the server reset the stream with REFUSED_STREAM (by HTTP/2's rules, RFC 9113
+ * §8.7, it did not process it: a draining server's GOAWAY, or its stream
+ * limit), or the stream was never opened because the session had received
+ * GOAWAY or was already closed. Any method may be retried elsewhere. Not a
+ * reason to eject: a busy or draining instance is not a broken one.
  */
-export function isRefusedStream(error: unknown): boolean {
+export function isUnprocessed(error: unknown): boolean {
   return chain(error).some((link) => {
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === "string" && unsentCodes.has(code)) return true;
     const message = (link as { message?: unknown }).message;
     return typeof message === "string" && message.includes("REFUSED_STREAM");
   });
@@ -55,12 +60,18 @@ export function isRefusedStream(error: unknown): boolean {
  * crashed or was killed mid-call. connect-node reports that as `Aborted`
  * ("read ECONNRESET") or, when Bun's HTTP/2 client resets the streams of a
  * dead session, as `Canceled` ("stream closed with error code CANCEL"): the
- * codes meant for a caller hanging up. Seen from the caller, whose own signal
- * did not fire, the instance is gone: `Unavailable`.
+ * codes meant for a caller hanging up; and a session that closed with an
+ * error code under the call (`ERR_HTTP2_SESSION_ERROR`, which Bun 1.4.5 also
+ * raises on a healthy instance's session when another instance's connection
+ * dies) as `Internal`, the code meant for the server's own failures. Seen
+ * from the caller, whose own signal did not fire, the connection is gone:
+ * `Unavailable`, which idempotent methods retry.
  */
 export function isConnectionLost(error: unknown, callerAborted: boolean): boolean {
+  if (callerAborted) return false;
   const code = errorCode(error);
-  return !callerAborted && (code === Code.Aborted || code === Code.Canceled);
+  if (code === Code.Aborted || code === Code.Canceled) return true;
+  return chain(error).some((link) => (link as { code?: unknown }).code === "ERR_HTTP2_SESSION_ERROR");
 }
 
 /** The Connect code of any thrown value, as clients would see it. */

@@ -2,6 +2,7 @@ import type { Logger } from "@vetmesh/kit";
 import type { Endpoint, InstanceTransport, InstanceTransportFactory } from "./endpoint.ts";
 import type { BalancerMetrics } from "./metrics.ts";
 import { createOutlierDetector, type FailureKind, type OutlierOptions } from "./outlier.ts";
+import { createRetiringTransport, DEFAULT_RETIRE_GRACE_MS, type RetiringTransport } from "./retiring.ts";
 import { createRing, type Ring } from "./ring.ts";
 
 /** An instance the pool can send a call to. */
@@ -16,7 +17,10 @@ export interface Member {
  */
 export interface ServicePool {
   readonly target: string;
-  /** Replaces the instance set (a discovery snapshot). Transports of departed instances are closed. */
+  /**
+   * Replaces the instance set (a discovery snapshot). Departed instances get
+   * no new calls; their transports close once the calls in flight finished.
+   */
   update(endpoints: readonly Endpoint[]): void;
   /**
    * Instances to try, best first: with a key, ring order from the key's owner
@@ -39,9 +43,13 @@ export function createServicePool(options: {
   outlier?: OutlierOptions;
   metrics: BalancerMetrics;
   logger?: Logger;
+  /** Bound on how long calls in flight to a departed instance may run; default {@link DEFAULT_RETIRE_GRACE_MS}. */
+  retireGraceMs?: number;
 }): ServicePool {
   const { target, metrics, logger } = options;
-  const members = new Map<string, Member & { close(): void }>();
+  const graceMs = options.retireGraceMs ?? DEFAULT_RETIRE_GRACE_MS;
+  const members = new Map<string, Member & { tracked: RetiringTransport }>();
+  const retiring = new Set<RetiringTransport>();
   const outlier = createOutlierDetector(options.outlier);
   let ring: Ring = createRing([], options.vnodes);
   let cursor = 0;
@@ -55,6 +63,7 @@ export function createServicePool(options: {
   return {
     target,
     update(endpoints) {
+      for (const tracked of retiring) if (tracked.closed) retiring.delete(tracked);
       const next = new Map(endpoints.filter((e) => e.grpcAddress).map((e) => [e.instanceId, e]));
       for (const [id, member] of members) {
         const replacement = next.get(id);
@@ -62,14 +71,15 @@ export function createServicePool(options: {
           member.endpoint = replacement;
           continue;
         }
-        member.close();
+        retiring.add(member.tracked);
+        member.tracked.retire(graceMs);
         members.delete(id);
         if (!replacement) outlier.forget(id);
       }
       for (const [id, endpoint] of next) {
         if (members.has(id)) continue;
-        const made = options.factory(endpoint);
-        members.set(id, { endpoint, transport: made.transport, close: made.close });
+        const tracked = createRetiringTransport(options.factory(endpoint));
+        members.set(id, { endpoint, transport: tracked.transport, tracked });
       }
       if (ring.members.join("\n") !== [...members.keys()].sort().join("\n"))
         ring = createRing([...members.keys()], options.vnodes);
@@ -87,7 +97,7 @@ export function createServicePool(options: {
       }
       return chosen
         .map((id) => members.get(id))
-        .filter((m): m is Member & { close(): void } => m !== undefined);
+        .filter((m): m is Member & { tracked: RetiringTransport } => m !== undefined);
     },
     success: (id) => outlier.success(id),
     failure(id, kind) {
@@ -101,8 +111,10 @@ export function createServicePool(options: {
     endpoints: () => [...members.values()].map((m) => m.endpoint),
     isEjected: (id) => outlier.isEjected(id),
     close() {
-      for (const member of members.values()) member.close();
+      for (const member of members.values()) member.tracked.close();
+      for (const tracked of retiring) tracked.close();
       members.clear();
+      retiring.clear();
       ring = createRing([], options.vnodes);
     },
   };

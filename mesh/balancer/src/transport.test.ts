@@ -154,3 +154,45 @@ describe("balanced transport against a refused connection", () => {
     await balancer.close();
   });
 });
+
+describe("an instance leaving the snapshot", () => {
+  test("a call in flight to it still gets its answer (it deregisters before it finishes its calls); new calls go elsewhere", async () => {
+    const balancer = createStaticBalancer({ services: { demo: upstreams.map((u) => u.endpoint) } });
+    const client = createClient(DemoService, balancer.transport("demo"));
+    const [owner] = ring().order("alice");
+    byId(owner!).behaviour.pingDelayMs = 300;
+    const inFlight = client.ping({}, keyed("alice"));
+    await Bun.sleep(100);
+    expect(byId(owner!).calls).toBe(1);
+    balancer.update(
+      "demo",
+      upstreams.filter((u) => u.endpoint.instanceId !== owner).map((u) => u.endpoint),
+    );
+    expect((await client.ping({}, keyed("alice"))).instanceId).not.toBe(owner!);
+    expect((await inFlight).instanceId).toBe(owner!);
+    await balancer.close();
+  });
+
+  test("the grace is a bound: a call still running when it ends is cut", async () => {
+    const balancer = createStaticBalancer({
+      services: { demo: upstreams.map((u) => u.endpoint) },
+      retireGraceMs: 50,
+    });
+    const transport = balancer.transport("demo");
+    const unsafe = {
+      ...DemoService.method.ping,
+      idempotency: MethodOptions_IdempotencyLevel.IDEMPOTENCY_UNKNOWN,
+    };
+    const [owner] = ring().order("alice");
+    byId(owner!).behaviour.pingDelayMs = 2000;
+    const inFlight = failure(transport.unary(unsafe, undefined, 5000, { [ROUTING_KEY_HEADER]: "alice" }, {}));
+    await Bun.sleep(100);
+    balancer.update(
+      "demo",
+      upstreams.filter((u) => u.endpoint.instanceId !== owner).map((u) => u.endpoint),
+    );
+    // Cut after 50 ms, long before the 2 s answer: without the bound it would succeed.
+    expect((await inFlight).code).toBe(Code.Unavailable);
+    await balancer.close();
+  });
+});

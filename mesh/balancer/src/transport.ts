@@ -6,7 +6,7 @@ import {
   isConnectionLost,
   isIdempotent,
   isInstanceFailure,
-  isRefusedStream,
+  isUnprocessed,
 } from "./failures.ts";
 import type { BalancerMetrics } from "./metrics.ts";
 import type { Member, ServicePool } from "./pool.ts";
@@ -41,8 +41,13 @@ interface Deps {
 
 const firstSnapshotWaitMs = 2000;
 
-function outcome(deps: Deps, member: Member, error: unknown): { connect: boolean; code: Code } {
+function outcome(
+  deps: Deps,
+  member: Member,
+  error: unknown,
+): { connect: boolean; unprocessed: boolean; code: Code } {
   const connect = isConnectFailure(error);
+  const unprocessed = !connect && isUnprocessed(error);
   const code = errorCode(error);
   const id = member.endpoint.instanceId;
   deps.metrics.failures.inc({
@@ -51,9 +56,10 @@ function outcome(deps: Deps, member: Member, error: unknown): { connect: boolean
     code: Code[code] ?? String(code),
   });
   if (connect) deps.pool.failure(id, "connect");
+  else if (unprocessed) return { connect, unprocessed, code };
   else if (isInstanceFailure(code)) deps.pool.failure(id, "error");
   else if (code !== Code.Canceled && code !== Code.DeadlineExceeded) deps.pool.success(id);
-  return { connect, code };
+  return { connect, unprocessed, code };
 }
 
 /**
@@ -121,11 +127,9 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
               )
             : thrown;
           lastError = error;
-          const { connect, code } = outcome(deps, member, error);
+          const { connect, unprocessed, code } = outcome(deps, member, error);
           const retryable =
-            connect ||
-            isRefusedStream(error) ||
-            (code === Code.Unavailable && isIdempotent(method.idempotency));
+            connect || unprocessed || (code === Code.Unavailable && isIdempotent(method.idempotency));
           if (!retryable || signal?.aborted) throw error;
           deps.logger?.debug("retrying on next instance", { target, instance, code: Code[code] });
         }
