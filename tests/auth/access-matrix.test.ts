@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Role } from "@vetmesh/kit/auth";
-import { type RunningSystem, startSystem } from "../support/system.ts";
+import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 import { type SystemTokens, systemTokens } from "../support/tokens.ts";
 
 let system: RunningSystem;
@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await system?.stop();
-});
+}, STOP_BOUND_MS);
 
 const unique = () => `acl-${crypto.randomUUID().slice(0, 8)}@owners.test`;
 let slot = 0;

@@ -18,7 +18,7 @@ import { NotificationService } from "@vetmesh/contracts/notification/v1/notifica
 import { OwnerInternalService, OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { eventually, ROOT } from "../support/process.ts";
-import { type RunningSystem, startSystem } from "../support/system.ts";
+import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 import { type SystemTokens, systemTokens } from "../support/tokens.ts";
 
 let system: RunningSystem;
@@ -29,7 +29,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await system?.stop();
-});
+}, STOP_BOUND_MS);
 
 const unique = () => `bypass-${crypto.randomUUID().slice(0, 8)}@owners.test`;
 const httpOf = (name: string) => system.processes.find((row) => row.name === name)?.http ?? "";

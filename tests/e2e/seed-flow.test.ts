@@ -14,7 +14,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { eventually, ROOT } from "../support/process.ts";
-import { type RunningSystem, startSystem } from "../support/system.ts";
+import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
 let system: RunningSystem;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await system?.stop();
-});
+}, STOP_BOUND_MS);
 
 const unique = () => `e2e-${crypto.randomUUID().slice(0, 8)}@clinic.test`;
 const todayMidnight = () => `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;

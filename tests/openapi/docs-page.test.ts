@@ -8,7 +8,7 @@ import {
   launchBrowser,
   recordForeignRequests,
 } from "../support/browser.ts";
-import { type RunningSystem, startSystem } from "../support/system.ts";
+import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
 const METHODS = ["get", "post", "put", "patch", "delete"];
 let system: RunningSystem;
@@ -27,7 +27,7 @@ suite(title, () => {
   afterAll(async () => {
     await browser?.close();
     await system?.stop();
-  });
+  }, STOP_BOUND_MS);
 
   test("lists every operation of /openapi.json, makes no request off the gateway, and draws a non-blank page", async () => {
     const spec = (await (await fetch(`${system.gateway}/openapi.json`)).json()) as {

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import newman, { type NewmanRunSummary } from "newman";
 import { ROOT } from "../support/process.ts";
-import { type RunningSystem, startSystem } from "../support/system.ts";
+import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
 let system: RunningSystem;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await system?.stop();
-});
+}, STOP_BOUND_MS);
 
 function run(collection: string): Promise<NewmanRunSummary> {
   return new Promise((resolve, reject) => {

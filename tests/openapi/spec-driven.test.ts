@@ -17,7 +17,7 @@ import {
   seen,
 } from "../../packages/gateway/src/testing/spec-validator.ts";
 import { ROOT } from "../support/process.ts";
-import { type RunningSystem, startSystem } from "../support/system.ts";
+import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
 let system: RunningSystem;
 let specText: string;
@@ -31,7 +31,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await system?.stop();
-});
+}, STOP_BOUND_MS);
 
 describe("GET /openapi.json of a running gateway", () => {
   test("validates as OpenAPI 3.1 with @readme/openapi-parser", async () => {

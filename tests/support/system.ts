@@ -26,6 +26,13 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a test hook that stops a system must allow: scripts/stop.ts gives the
+ * processes 15 s to drain after SIGTERM (DRAIN_TIMEOUT_MS is 10 s) before SIGKILL,
+ * so bun's default 5 s hook bound is shorter than the stop it waits for.
+ */
+export const STOP_BOUND_MS = 20_000;
+
 /** True when nothing listens on 127.0.0.1:port (we could bind it). */
 async function portIsFree(port: number): Promise<boolean> {
   try {
