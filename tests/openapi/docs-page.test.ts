@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import {
   artifactPath,
   type BrowserGlobals,
-  CHROMIUM_PATH,
+  browserSuite,
   inkOf,
   launchBrowser,
   recordForeignRequests,
@@ -14,12 +14,7 @@ const METHODS = ["get", "post", "put", "patch", "delete"];
 let system: RunningSystem;
 let browser: Browser;
 
-const suite = CHROMIUM_PATH ? describe : describe.skip;
-const title = CHROMIUM_PATH
-  ? "GET /docs in headless Chromium"
-  : "GET /docs in headless Chromium (skipped: no chromium on PATH; .ci/run installs it)";
-
-suite(title, () => {
+browserSuite("GET /docs in headless Chromium", () => {
   beforeAll(async () => {
     system = await startSystem();
     browser = await launchBrowser();

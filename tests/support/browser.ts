@@ -1,3 +1,4 @@
+import { describe } from "bun:test";
 /**
  * Headless Chromium for browser tests: Debian's `chromium` (installed by
  * `.ci/run` when missing) driven by playwright-core, which ships no browser of
@@ -105,6 +106,15 @@ export const browserProbe: { ok: true } | { ok: false; reason: string } = await 
     return { ok: false as const, reason: `Chromium cannot be launched (${first})` };
   }
 })();
+
+/**
+ * A describe block that runs only where Chromium launches; elsewhere it is
+ * skipped under a name that says so and why (`<name> — skipped: <reason>`).
+ */
+export function browserSuite(name: string, body: () => void): void {
+  if (browserProbe.ok) describe(name, body);
+  else describe.skip(`${name} — skipped: ${browserProbe.reason}`, body);
+}
 
 /** One accessibility finding of axe-core. */
 export interface AxeViolation {

@@ -6,10 +6,10 @@
  * screenshot, axe, no sideways scroll) on desktop and on a 390 px phone,
  * and keyboard use.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { browserProbe, launchBrowser } from "../support/browser.ts";
+import { browserSuite, launchBrowser } from "../support/browser.ts";
 import { type RunningSystem, startSystem } from "../support/system.ts";
 import {
   checkScreen,
@@ -22,12 +22,7 @@ import {
   PHONE,
 } from "./harness.ts";
 
-const suite = browserProbe.ok ? describe : describe.skip;
-const title = browserProbe.ok
-  ? "front desk in Chromium"
-  : `front desk in Chromium, SKIPPED: ${browserProbe.reason}`;
-
-suite(title, () => {
+browserSuite("front desk in Chromium", () => {
   let system: RunningSystem;
   let browser: Browser;
   beforeAll(async () => {

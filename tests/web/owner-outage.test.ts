@@ -5,18 +5,13 @@
  * its "Try again" button. Also checks that the screen checks themselves can
  * fail (axe finds a real violation, a blank page counts as blank).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { browserProbe, launchBrowser, seriousA11yViolations } from "../support/browser.ts";
+import { browserSuite, launchBrowser, seriousA11yViolations } from "../support/browser.ts";
 import { type RunningSystem, startSystem } from "../support/system.ts";
 import { checkScreen, createSeeder, DESKTOP, openPage, screenshot } from "./harness.ts";
 
-const suite = browserProbe.ok ? describe : describe.skip;
-const title = browserProbe.ok
-  ? "front desk outage in Chromium"
-  : `front desk outage, SKIPPED: ${browserProbe.reason}`;
-
-suite(title, () => {
+browserSuite("front desk outage in Chromium", () => {
   let system: RunningSystem;
   let browser: Browser;
   beforeAll(async () => {
