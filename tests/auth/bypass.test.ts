@@ -7,7 +7,6 @@
  * without a valid identity. Then the seed flow, with tokens, in required mode.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -17,6 +16,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { OwnerInternalService, OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { mailTo as mailboxTo } from "../support/mailbox.ts";
 import { eventually, ROOT } from "../support/process.ts";
 import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 import { type SystemTokens, systemTokens } from "../support/tokens.ts";
@@ -193,18 +193,7 @@ describe("public RPCs through the proxy and on service ports check identity them
 });
 
 describe("the seed flow in required mode, with tokens", () => {
-  const mailTo = (email: string) => {
-    const dir = join(system.dataDir, "mail");
-    let files: string[] = [];
-    try {
-      files = readdirSync(dir).filter((name) => name.endsWith(".eml"));
-    } catch {
-      return [];
-    }
-    return files
-      .map((name) => readFileSync(join(dir, name), "utf8"))
-      .filter((text) => text.includes(`To: ${email}`));
-  };
+  const mailTo = (email: string) => mailboxTo(join(system.dataDir, "mail"), email);
 
   test("REST: reception registers, the owner lists, a vet ends and vaccinates, the owner reads and removes", async () => {
     const email = unique();

@@ -5,7 +5,6 @@
  * gateway, and real gRPC straight to the services' ports.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -13,6 +12,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { mailTo as mailboxTo } from "../support/mailbox.ts";
 import { eventually, ROOT } from "../support/process.ts";
 import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
@@ -36,19 +36,8 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
-/** The .eml files in the mailbox folder that are addressed to `email`. */
-function mailTo(email: string): string[] {
-  const dir = join(system.dataDir, "mail");
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((name) => name.endsWith(".eml"));
-  } catch {
-    return [];
-  }
-  return files
-    .map((name) => readFileSync(join(dir, name), "utf8"))
-    .filter((text) => text.includes(`To: ${email}`));
-}
+/** The .eml files of this system's mailbox addressed to `email`. */
+const mailTo = (email: string) => mailboxTo(join(system.dataDir, "mail"), email);
 
 describe("every process of make run is healthy", () => {
   test("the table lists them all", () => {

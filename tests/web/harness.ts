@@ -5,8 +5,7 @@
  */
 
 import { expect } from "bun:test";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { artifactPath, inkOf, scrollWidth, seriousA11yViolations } from "../support/browser.ts";
 
@@ -74,19 +73,6 @@ export function createSeeder(gateway: string) {
   };
 }
 
-/** The .eml files in the mailbox folder addressed to `email`. */
-export function mailTo(mailDir: string, email: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(mailDir).filter((name) => name.endsWith(".eml"));
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => readFileSync(join(mailDir, name), "utf8"))
-    .filter((text) => text.includes(`To: ${email}`));
-}
-
 /** Polls `probe` until it answers a value or the deadline passes (state, not sleeps, decides). */
 export async function eventually<T>(
   probe: () => T | undefined,
@@ -106,3 +92,5 @@ export async function eventually<T>(
 export function dayFromNow(n: number): string {
   return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 }
+
+export { mailTo } from "../support/mailbox.ts";
