@@ -6,6 +6,8 @@
  * Ports and folders come from a layout so that the e2e suite can start a second,
  * private copy of the whole system (other ports, other data) beside a `make run`.
  */
+import { resolve } from "node:path";
+
 export interface ProcessSpec {
   /** Unique name; also the log file (<runDir>/<name>.log) and pid file (<runDir>/<name>.pid). */
   name: string;
@@ -25,17 +27,39 @@ export interface Layout {
   portOffset: number;
   dataDir: string;
   runDir: string;
+  /**
+   * Prefix of every Redis key this copy writes (discovery's leases, the gateway's cache and limits).
+   * Copies that share one Redis (a `make run` and the e2e suites, two CI runs) must not see each
+   * other's instances: with one shared namespace, a test system's veterinary-1 replaced the lease of
+   * another system's veterinary-1, and that system's gateway routed calls to a foreign instance.
+   */
+  redisNamespace: string;
 }
 
-/** The layout of `make run`. */
-export const defaultLayout: Layout = { portOffset: 0, dataDir: ".data", runDir: ".run" };
+/** The folders of `make run`. */
+export const defaultLayout = { portOffset: 0, dataDir: ".data", runDir: ".run" } as const;
 
-/** Reads the layout from VETMESH_PORT_OFFSET / VETMESH_DATA_DIR / VETMESH_RUN_DIR (the e2e suite sets them). */
+/**
+ * The Redis namespace of the copy whose run folder is `runDir`: `vetmesh:<10 hex of its absolute
+ * path's SHA-256>:`. Stable for one folder (a restarted process finds its copy's keys), distinct
+ * for every other copy on the same Redis.
+ */
+export function runNamespace(runDir: string): string {
+  const digest = new Bun.CryptoHasher("sha256").update(resolve(runDir)).digest("hex");
+  return `vetmesh:${digest.slice(0, 10)}:`;
+}
+
+/**
+ * Reads the layout from VETMESH_PORT_OFFSET / VETMESH_DATA_DIR / VETMESH_RUN_DIR (the e2e suite sets
+ * them) and VETMESH_REDIS_NAMESPACE (default: {@link runNamespace} of the run folder).
+ */
 export function layoutFromEnv(env: Record<string, string | undefined> = process.env): Layout {
+  const runDir = env.VETMESH_RUN_DIR ?? defaultLayout.runDir;
   return {
     portOffset: Number(env.VETMESH_PORT_OFFSET ?? 0),
     dataDir: env.VETMESH_DATA_DIR ?? defaultLayout.dataDir,
-    runDir: env.VETMESH_RUN_DIR ?? defaultLayout.runDir,
+    runDir,
+    redisNamespace: env.VETMESH_REDIS_NAMESPACE || runNamespace(runDir),
   };
 }
 
@@ -54,7 +78,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       entry: "mesh/discovery/src/main.ts",
       grpcPort: port(7000),
       httpPort: port(7001),
-      env: { INSTANCE_ID: "discovery-1" },
+      env: { INSTANCE_ID: "discovery-1", DISCOVERY_REDIS_PREFIX: `${layout.redisNamespace}discovery:` },
     },
     // Owner service ×2 sharing one SQLite file (WAL): a registration on either is visible on both at once,
     // the UNIQUE email index holds across them, and a removal saga started on one can be resumed by the other.
@@ -156,7 +180,12 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       entry: "packages/gateway/src/main.ts",
       service: "gateway",
       httpPort: port(8080),
-      env: { INSTANCE_ID: "gateway-1", DISCOVERY_URL, AUTH_JWKS_FILE },
+      env: {
+        INSTANCE_ID: "gateway-1",
+        DISCOVERY_URL,
+        AUTH_JWKS_FILE,
+        REDIS_KEY_PREFIX: `${layout.redisNamespace}gateway:`,
+      },
     },
   ];
 }

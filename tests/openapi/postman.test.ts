@@ -15,8 +15,8 @@ import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/syste
 
 let system: RunningSystem;
 beforeAll(async () => {
-  // Own rate-limit buckets: other runs against the same Redis must not spend this run's points.
-  system = await startSystem({ env: { REDIS_KEY_PREFIX: `vetmesh:postman-${crypto.randomUUID()}:` } });
+  // Own rate-limit buckets come with the system: each copy has its own Redis namespace (scripts/processes.ts).
+  system = await startSystem();
 }, 60_000);
 afterAll(async () => {
   await system?.stop();

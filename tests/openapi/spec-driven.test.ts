@@ -24,8 +24,8 @@ let specText: string;
 let spec: OpenApiDocument;
 
 beforeAll(async () => {
-  // Own rate-limit buckets: other runs against the same Redis must not spend this run's points.
-  system = await startSystem({ env: { REDIS_KEY_PREFIX: `vetmesh:spec-${crypto.randomUUID()}:` } });
+  // Own rate-limit buckets come with the system: each copy has its own Redis namespace (scripts/processes.ts).
+  system = await startSystem();
   specText = await (await fetch(`${system.gateway}/openapi.json`)).text();
   spec = JSON.parse(specText) as OpenApiDocument;
 }, 60_000);

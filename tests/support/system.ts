@@ -52,8 +52,8 @@ export async function freePortOffset(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     // Below Linux's ephemeral range (32768+), so an outgoing connection never holds one of them.
     const offset = 10_000 + 100 * Math.floor(Math.random() * 140);
-    const ports = buildProcesses({ portOffset: offset, dataDir: "", runDir: "" }).flatMap((spec) =>
-      spec.grpcPort === undefined ? [spec.httpPort] : [spec.httpPort, spec.grpcPort],
+    const ports = buildProcesses({ portOffset: offset, dataDir: "", runDir: "", redisNamespace: "" }).flatMap(
+      (spec) => (spec.grpcPort === undefined ? [spec.httpPort] : [spec.httpPort, spec.grpcPort]),
     );
     const free = await Promise.all(ports.map(portIsFree));
     if (free.every(Boolean)) return offset;
