@@ -4,7 +4,7 @@ import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { createGatewayHarness, json, kitRouterTransport } from "../testing/harness.ts";
 
 /**
- * `Idempotency-Key` on register-pet and vaccinations: passed to the services
+ * `Idempotency-Key` on register-pet, vaccinations and make-appointment: passed to the services
  * as request_id, checked at the edge, and a repeat answers the first result.
  */
 type Harness = Awaited<ReturnType<typeof createGatewayHarness>>;
@@ -87,6 +87,51 @@ describe("POST /api/veterinary/vaccinations with Idempotency-Key", () => {
     const res = await post("/api/veterinary/vaccinations", vaccination(), "no spaces allowed");
     expect(res.status).toBe(400);
     expect(((await res.json()) as { details: unknown }).details).toEqual({ field: "Idempotency-Key" });
+  });
+});
+
+describe("POST /api/veterinary/make-appointment with Idempotency-Key", () => {
+  const appointment = (dateTime: string) => ({ petId, dateTime });
+  const listed = async () => {
+    const res = await h.app.request(`/api/veterinary/appointments?petId=${petId}`);
+    return ((await res.json()) as { appointments: Array<{ appointmentId: string }> }).appointments.map(
+      (a) => a.appointmentId,
+    );
+  };
+
+  test("a repeat is the same 201 body with the same appointmentId (not a 409 against itself); one stored", async () => {
+    const before = await listed();
+    const first = await post(
+      "/api/veterinary/make-appointment",
+      appointment("2031-03-01T09:00:00.000Z"),
+      "appt-1",
+    );
+    expect(first.status).toBe(201);
+    const body = (await first.json()) as { message: string; appointmentId: string };
+    expect(body.message).toBe("Appointment made");
+    const again = await post(
+      "/api/veterinary/make-appointment",
+      appointment("2031-03-01T09:00:00.000Z"),
+      "appt-1",
+    );
+    expect(again.status).toBe(201);
+    expect(await again.json()).toEqual(body);
+    expect(await listed()).toEqual([...before, body.appointmentId]);
+    // Without a key the same slot is the overlap it always was.
+    const unkeyed = await post("/api/veterinary/make-appointment", appointment("2031-03-01T09:00:00.000Z"));
+    expect(unkeyed.status).toBe(409);
+  });
+
+  test("a bad key is 400 naming Idempotency-Key, and nothing is booked", async () => {
+    const before = await listed();
+    const res = await post(
+      "/api/veterinary/make-appointment",
+      appointment("2031-04-01T09:00:00.000Z"),
+      "a b",
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { details: unknown }).details).toEqual({ field: "Idempotency-Key" });
+    expect(await listed()).toEqual(before);
   });
 });
 

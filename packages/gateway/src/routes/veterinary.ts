@@ -53,7 +53,9 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       policy: "write",
       tags,
       summary: "Make an appointment for a pet",
-      request: { body: json(makeBody) },
+      description:
+        "With an `Idempotency-Key`, a repeat returns the first appointment's id and books nothing again.",
+      request: { headers: idempotencyKeyHeaderSchema, body: json(makeBody) },
       responses: {
         201: jsonResponse(
           "Made",
@@ -64,6 +66,8 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
+      // A repeat with the same Idempotency-Key answers the first appointment's id.
+      const requestId = idempotencyKey(c);
       const res = await vet(c, body.petId, (options) =>
         upstreams.veterinary.makeAppointment(
           {
@@ -71,6 +75,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
             startsAt: body.dateTime,
             durationMinutes: body.durationMinutes,
             reason: body.reason,
+            requestId,
           },
           options,
         ),

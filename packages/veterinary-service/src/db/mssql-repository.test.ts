@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import {
+  appointmentRequestWhere,
   claimWhere,
   clinicRangeWhere,
   createMssqlRepository,
@@ -111,6 +112,15 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
         "[superseded_by], [recorded_at], [request_id] from [vaccinations] where (([vaccinations].[pet_id] = @par0) and " +
         "(([vaccinations].[request_id] is not null)) and ([vaccinations].[request_id] = @par1))",
     );
+  });
+
+  test("an appointment's repeated request_id is found under UPDLOCK, HOLDLOCK on its filtered unique index's key", () => {
+    expect(renderMssql(lockedIdsQuery(appointments, appointmentRequestWhere("p1", "req-1")))).toEqual({
+      sql:
+        "select top(1) [id] from [appointments] with (updlock, holdlock) where (([appointments].[pet_id] = @par0) and " +
+        "(([appointments].[request_id] is not null)) and ([appointments].[request_id] = @par1))",
+      params: ["p1", "req-1"],
+    });
   });
 
   test("a reminder claim only takes a pending row whose lease is free or expired", () => {

@@ -88,6 +88,15 @@ export function vaccinationRequestWhere(petId: string, requestId: string): SQL |
   );
 }
 
+/** The pet's appointment made under a client's idempotency key (IS NOT NULL: the filtered unique index). */
+export function appointmentRequestWhere(petId: string, requestId: string): SQL | undefined {
+  return and(
+    eq(appointments.petId, petId),
+    isNotNull(appointments.requestId),
+    eq(appointments.requestId, requestId),
+  );
+}
+
 /** A page of a pet's records, newest first, after a cursor. */
 export function recordsPageQuery(
   db: Db,
@@ -119,8 +128,10 @@ export function claimWhere(id: string, now: number): SQL | undefined {
   return and(eq(reminders.id, id), eq(reminders.status, "pending"), leaseFree(reminders, now));
 }
 
+/** A stored appointment as the service sees it (the idempotency key stays in storage). */
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
-  return { ...row, status: row.status as AppointmentRow["status"] };
+  const { requestId: _key, ...rest } = row;
+  return { ...rest, status: rest.status as AppointmentRow["status"] };
 }
 
 async function lockedIds(
@@ -145,31 +156,49 @@ export async function createMssqlRepository(options: {
 
   return {
     ...createMssqlSchedule(db),
-    async insertAppointment(row, vetCandidates = []) {
-      return db.transaction(async (tx): Promise<InsertAppointmentOutcome> => {
-        await refuseErased(tx, row.petId);
-        const read = async (id: string) => {
-          const [existing] = await tx.select().from(appointments).where(eq(appointments.id, id));
-          return asAppointment(existing!);
-        };
-        const [id] = await lockedIds(tx, appointments, overlapWhere(row));
-        if (id) return { kind: "overlap", existing: await read(id) };
-        if (vetCandidates.length === 0) {
-          await tx.insert(appointments).values(row);
-          return { kind: "created" };
-        }
-        let busy: string | undefined;
-        for (const vetId of vetCandidates) {
-          // Locks the vet's key range until commit, so a racing booking of this vet waits and then sees ours.
-          const [clash] = await lockedIds(tx, appointments, vetOverlapWhere(vetId, row));
-          if (!clash) {
-            await tx.insert(appointments).values({ ...row, vetId });
-            return { kind: "created", vetId };
+    async insertAppointment(row, vetCandidates = [], requestId = null) {
+      const insert = () =>
+        db.transaction(async (tx): Promise<InsertAppointmentOutcome> => {
+          await refuseErased(tx, row.petId);
+          const read = async (id: string) => {
+            const [existing] = await tx.select().from(appointments).where(eq(appointments.id, id));
+            return asAppointment(existing!);
+          };
+          if (requestId !== null) {
+            // UPDLOCK, HOLDLOCK on the (pet_id, request_id) key: a concurrent repeat waits, then sees the first.
+            const [first] = await lockedIds(tx, appointments, appointmentRequestWhere(row.petId, requestId));
+            if (first) return { kind: "repeat", appointment: await read(first) };
           }
-          busy ??= clash;
-        }
-        return { kind: "vet_busy", existing: busy ? await read(busy) : undefined };
-      });
+          const [id] = await lockedIds(tx, appointments, overlapWhere(row));
+          if (id) return { kind: "overlap", existing: await read(id) };
+          if (vetCandidates.length === 0) {
+            await tx.insert(appointments).values({ ...row, requestId });
+            return { kind: "created" };
+          }
+          let busy: string | undefined;
+          for (const vetId of vetCandidates) {
+            // Locks the vet's key range until commit, so a racing booking of this vet waits and then sees ours.
+            const [clash] = await lockedIds(tx, appointments, vetOverlapWhere(vetId, row));
+            if (!clash) {
+              await tx.insert(appointments).values({ ...row, vetId, requestId });
+              return { kind: "created", vetId };
+            }
+            busy ??= clash;
+          }
+          return { kind: "vet_busy", existing: busy ? await read(busy) : undefined };
+        });
+      try {
+        return await insert();
+      } catch (error) {
+        // A repeat that slipped past the lock: the unique index refused it; answer the winner.
+        if (requestId === null || !isMssqlUniqueViolation(error)) throw error;
+        const [winner] = await db
+          .select()
+          .from(appointments)
+          .where(appointmentRequestWhere(row.petId, requestId));
+        if (winner) return { kind: "repeat", appointment: asAppointment(winner) };
+        throw error;
+      }
     },
     async getAppointment(id) {
       const [row] = await db.select().from(appointments).where(eq(appointments.id, id));

@@ -89,6 +89,36 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       expect((await repo.listAppointments("pet-race", {})).length).toBe(1);
     });
 
+    test("request_id: a repeat returns the first appointment and books nothing; another pet or no key books", async () => {
+      const first = appointmentRow({ id: "a-first" });
+      expect(await repo.insertAppointment(first, [], "book-1")).toEqual({ kind: "created" });
+      // Another id and another time under the same key: still the first, and no second row.
+      const repeat = appointmentRow({ id: "a-repeat", startsAt: T0 + 120 * MIN, endsAt: T0 + 150 * MIN });
+      expect(await repo.insertAppointment(repeat, [], "book-1")).toEqual({
+        kind: "repeat",
+        appointment: first,
+      });
+      expect((await repo.listAppointments("pet-1", {})).map((a) => a.id)).toEqual(["a-first"]);
+      const otherPet = appointmentRow({ id: "a-other", petId: "pet-2" });
+      expect(await repo.insertAppointment(otherPet, [], "book-1")).toEqual({ kind: "created" });
+      const later = appointmentRow({ id: "a-nokey", startsAt: T0 + 60 * MIN, endsAt: T0 + 90 * MIN });
+      expect(await repo.insertAppointment(later)).toEqual({ kind: "created" });
+      expect((await repo.listAppointments("pet-1", {})).map((a) => a.id)).toEqual(["a-first", "a-nokey"]);
+    });
+
+    test("request_id: concurrent repeats of one key book one appointment, all see it", async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, n) =>
+          repo.insertAppointment(appointmentRow({ id: `a-race-${n}`, petId: "pet-race" }), [], "race-key"),
+        ),
+      );
+      const ids = outcomes.map((o) => (o.kind === "repeat" ? o.appointment.id : o.kind));
+      expect(ids.filter((id) => id === "created")).toHaveLength(1);
+      const stored = await repo.listAppointments("pet-race", {});
+      expect(stored).toHaveLength(1);
+      expect(ids.filter((id) => id !== "created" && id !== stored[0]?.id)).toEqual([]);
+    });
+
     test("vet candidates: the first free one is booked; none free is vet_busy; pets of one vet race, one wins", async () => {
       const first = appointmentRow({ petId: "pet-a" });
       expect(await repo.insertAppointment(first, ["vet-1", "vet-2"])).toEqual({

@@ -95,7 +95,9 @@ export interface ClaimRequest {
 export type InsertAppointmentOutcome =
   | { kind: "created"; vetId?: string }
   | { kind: "overlap"; existing: AppointmentRow }
-  | { kind: "vet_busy"; existing?: AppointmentRow };
+  | { kind: "vet_busy"; existing?: AppointmentRow }
+  /** The pet already has an appointment made under this request id: it, unchanged. */
+  | { kind: "repeat"; appointment: AppointmentRow };
 
 /** A vet of the clinic. */
 export interface VetRow {
@@ -185,10 +187,14 @@ export interface VeterinaryRepository extends ScheduleRepository {
    * the given order, the first candidate vet without an overlapping
    * non-cancelled appointment and stores the row with that vetId; none free is
    * `vet_busy`. Two concurrent inserts can never both take one vet's time.
+   * With a `requestId` (the client's idempotency key), a pet that already has
+   * an appointment under it gets that one back (`repeat`) and nothing is
+   * written; UNIQUE (pet_id, request_id) stops two racing repeats both writing.
    */
   insertAppointment(
     row: AppointmentRow,
     vetCandidates?: readonly string[],
+    requestId?: string | null,
   ): Promise<InsertAppointmentOutcome>;
   getAppointment(id: string): Promise<AppointmentRow | undefined>;
   /** Ends a scheduled appointment and writes its consultation record in the same transaction. */

@@ -20,11 +20,16 @@ export const appointments = mssqlTable(
     cancelledAt: bigint("cancelled_at", { mode: "number" }),
     vetId: nvarchar("vet_id", { length: 64 }),
     type: nvarchar("type", { length: 64 }),
+    /** The client's idempotency key; its UNIQUE index is filtered to rows that have one (see vaccinations). */
+    requestId: varchar("request_id", { length: 128 }),
   },
   (t) => [
     index("appointments_pet_starts_idx").on(t.petId, t.startsAt),
     index("appointments_starts_idx").on(t.startsAt),
     index("appointments_vet_starts_idx").on(t.vetId, t.startsAt),
+    uniqueIndex("appointments_pet_request_uq")
+      .on(t.petId, t.requestId)
+      .where(sql`${t.requestId} is not null`),
   ],
 );
 

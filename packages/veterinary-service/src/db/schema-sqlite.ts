@@ -23,11 +23,14 @@ export const appointments = sqliteTable(
     vetId: text("vet_id"),
     /** The appointment type, e.g. consultation; null when none was given. */
     type: text("type"),
+    /** The client's idempotency key (Idempotency-Key), unique per pet; null without one (NULLs are distinct). */
+    requestId: text("request_id"),
   },
   (t) => [
     index("appointments_pet_starts_idx").on(t.petId, t.startsAt),
     index("appointments_starts_idx").on(t.startsAt),
     index("appointments_vet_starts_idx").on(t.vetId, t.startsAt),
+    uniqueIndex("appointments_pet_request_uq").on(t.petId, t.requestId),
   ],
 );
 

@@ -56,8 +56,10 @@ function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
   return { ...row, stage: row.stage as ReminderRow["stage"], status: row.status as ReminderRow["status"] };
 }
 
+/** A stored appointment as the service sees it (the idempotency key stays in storage). */
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
-  return { ...row, status: row.status as AppointmentRow["status"] };
+  const { requestId: _key, ...rest } = row;
+  return { ...rest, status: rest.status as AppointmentRow["status"] };
 }
 
 /**
@@ -104,13 +106,24 @@ export function createSqliteRepository(options: {
   return {
     sqlite,
     ...createSqliteSchedule(db),
-    async insertAppointment(row, vetCandidates = []) {
+    async insertAppointment(row, vetCandidates = [], requestId = null) {
       return db.transaction((tx): InsertAppointmentOutcome => {
         refuseErased(tx, row.petId);
+        if (requestId !== null) {
+          // BEGIN IMMEDIATE holds the write lock: a racing repeat waits here and then finds this one.
+          const first = tx
+            .select()
+            .from(appointments)
+            .where(and(eq(appointments.petId, row.petId), eq(appointments.requestId, requestId)))
+            .get();
+          if (first) return { kind: "repeat", appointment: asAppointment(first) };
+        }
         const existing = overlapping(tx, eq(appointments.petId, row.petId), row);
         if (existing) return { kind: "overlap", existing: asAppointment(existing) };
         if (vetCandidates.length === 0) {
-          tx.insert(appointments).values(row).run();
+          tx.insert(appointments)
+            .values({ ...row, requestId })
+            .run();
           return { kind: "created" };
         }
         let busy: AppointmentRow | undefined;
@@ -118,7 +131,7 @@ export function createSqliteRepository(options: {
           const clash = overlapping(tx, eq(appointments.vetId, vetId), row);
           if (!clash) {
             tx.insert(appointments)
-              .values({ ...row, vetId })
+              .values({ ...row, vetId, requestId })
               .run();
             return { kind: "created", vetId };
           }

@@ -72,6 +72,7 @@ export function createVeterinaryService(
       );
       const reason = optionalText("reason", req.reason, 1000) ?? "";
       const vetId = optionalText("vet_id", req.vetId, 64);
+      const requestId = optionalRequestId("request_id", req.requestId);
       await knownPet(petId, ctx);
       const endsAt = startsAt + duration * 60_000;
       const candidates = await vetCandidates(deps.repository, deps.clinicTimeZone, {
@@ -93,7 +94,9 @@ export function createVeterinaryService(
         vetId: null,
         type,
       };
-      const outcome = await deps.repository.insertAppointment(row, candidates);
+      const outcome = await deps.repository.insertAppointment(row, candidates, requestId);
+      // A repeat of the same request_id (a client retrying after a lost answer) gets the first appointment.
+      if (outcome.kind === "repeat") return { appointment: toAppointment(outcome.appointment) };
       if (outcome.kind === "overlap") {
         throw conflict(`pet ${petId} already has an appointment at that time (${outcome.existing.id})`);
       }

@@ -1,0 +1,2 @@
+ALTER TABLE [appointments] ADD [request_id] varchar(128);--> statement-breakpoint
+CREATE UNIQUE INDEX [appointments_pet_request_uq] ON [appointments] ([pet_id],[request_id]) WHERE [request_id] is not null;
