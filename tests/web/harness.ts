@@ -48,12 +48,12 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   });
 }
 
-/** REST seeding for screens that start from existing data. */
-export function createSeeder(gateway: string) {
+/** REST seeding for screens that start from existing data (`headers`: a bearer token in required mode). */
+export function createSeeder(gateway: string, headers: Record<string, string> = {}) {
   const post = async <T>(path: string, body: unknown): Promise<T> => {
     const res = await fetch(`${gateway}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
