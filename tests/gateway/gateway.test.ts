@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@vetmesh/kit/testing";
 import { type Subprocess, spawn } from "bun";
 import Redis from "ioredis";
 import { startProcess, stopAll, type TestProcess } from "../support/process.ts";
@@ -19,13 +20,6 @@ let privateRedis: Subprocess | undefined;
 let a: TestProcess;
 let b: TestProcess;
 let c: TestProcess;
-
-function freePort(): number {
-  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = server.port;
-  server.stop(true);
-  return port;
-}
 
 const url = (g: TestProcess, path: string) => `http://127.0.0.1:${g.httpPort}${path}`;
 const postJson = (g: TestProcess, path: string, body: unknown) =>
@@ -50,7 +44,7 @@ beforeAll(async () => {
   });
   await demo.waitForLine((line) => line.includes("registered with discovery"));
   await owner.waitForLine((line) => line.includes("registered with discovery"));
-  const redisPort = freePort();
+  const redisPort = await freePort();
   privateRedis = spawn({
     cmd: [
       "redis-server",

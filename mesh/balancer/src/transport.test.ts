@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
+import { expectFailure } from "@vetmesh/kit/testing";
 import { Registry } from "prom-client";
 import { createStaticBalancer } from "./balancer.ts";
 import { createRing } from "./ring.ts";
@@ -37,15 +38,6 @@ function setup() {
 
 const ring = () => createRing(upstreams.map((u) => u.endpoint.instanceId));
 const keyed = (key: string) => ({ headers: { [ROUTING_KEY_HEADER]: key } });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("balanced transport", () => {
   test("the same routing key always reaches the ring's owner; no key spreads round-robin", async () => {
@@ -83,7 +75,7 @@ describe("balanced transport", () => {
     const [owner, next, third] = ring().order("alice");
     byId(owner!).behaviour.pingError = Code.Unavailable;
     byId(next!).behaviour.pingError = Code.Unavailable;
-    expect((await failure(client.ping({}, keyed("alice")))).code).toBe(Code.Unavailable);
+    expect((await expectFailure(client.ping({}, keyed("alice")))).code).toBe(Code.Unavailable);
     expect([byId(owner!).calls, byId(next!).calls, byId(third!).calls]).toEqual([1, 1, 0]);
     await balancer.close();
   });
@@ -97,7 +89,7 @@ describe("balanced transport", () => {
     };
     const [owner] = ring().order("alice");
     byId(owner!).behaviour.pingError = Code.Unavailable;
-    const error = await failure(
+    const error = await expectFailure(
       transport.unary(unsafe, undefined, 2000, { [ROUTING_KEY_HEADER]: "alice" }, {}),
     );
     expect(error.code).toBe(Code.Unavailable);
@@ -110,7 +102,7 @@ describe("balanced transport", () => {
     const [owner, next] = ring().order("alice");
     byId(owner!).behaviour.pingError = Code.Internal;
     for (let i = 0; i < 3; i++)
-      expect((await failure(client.ping({}, keyed("alice")))).code).toBe(Code.Internal);
+      expect((await expectFailure(client.ping({}, keyed("alice")))).code).toBe(Code.Internal);
     expect(byId(next!).calls).toBe(0);
     expect(balancer.isEjected("demo", owner!)).toBe(true);
     expect((await client.ping({}, keyed("alice"))).instanceId).toBe(next!);
@@ -126,7 +118,7 @@ describe("balanced transport", () => {
     expect((await client.ping({}, { ...keyed("alice"), timeoutMs: 1000 })).instanceId).toBe(next!);
     byId(owner!).behaviour = { pingError: Code.Unavailable, pingDelayMs: 300 };
     byId(next!).calls = 0;
-    expect((await failure(client.ping({}, { ...keyed("alice"), timeoutMs: 150 }))).code).toBe(
+    expect((await expectFailure(client.ping({}, { ...keyed("alice"), timeoutMs: 150 }))).code).toBe(
       Code.DeadlineExceeded,
     );
     expect(byId(next!).calls).toBe(0);
@@ -185,7 +177,9 @@ describe("an instance leaving the snapshot", () => {
     };
     const [owner] = ring().order("alice");
     byId(owner!).behaviour.pingDelayMs = 2000;
-    const inFlight = failure(transport.unary(unsafe, undefined, 5000, { [ROUTING_KEY_HEADER]: "alice" }, {}));
+    const inFlight = expectFailure(
+      transport.unary(unsafe, undefined, 5000, { [ROUTING_KEY_HEADER]: "alice" }, {}),
+    );
     await Bun.sleep(100);
     balancer.update(
       "demo",

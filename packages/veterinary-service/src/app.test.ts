@@ -3,17 +3,8 @@ import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { AppointmentStatus, DueState } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { errorField } from "@vetmesh/kit";
-import { createTestClock, createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
-
-/** Awaits a call that must fail; returns its Connect error for exact assertions. */
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
+import { createTestClock, expectFailure as failure } from "@vetmesh/kit/testing";
+import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
 
 async function expectInvalid(call: Promise<unknown>, field: string) {
   const error = await failure(call);

@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Code, ConnectError } from "@connectrpc/connect";
-import { errorField } from "@vetmesh/kit";
+import { Code } from "@connectrpc/connect";
+import { failureParts as invalidField } from "@vetmesh/kit/testing";
 import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
-
-/** The Connect code and field of a call that must fail with InvalidArgument. */
-async function invalidField(call: Promise<unknown>): Promise<[Code, string | undefined, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, errorField(e), e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
-}
 
 // Europe/Berlin springs forward on 2026-03-29 (02:00 → 03:00) and falls back on 2026-10-25.
 const owner = await createTestOwner();

@@ -1,17 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { errorField } from "@vetmesh/kit";
+import { expectFailure as failure } from "@vetmesh/kit/testing";
 import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
-
-/** Awaits a call that must fail; returns its Connect error for exact assertions. */
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
 
 /**
  * The real owner app's transport with two knobs: `down` answers Unavailable

@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Code, ConnectError } from "@connectrpc/connect";
-import { errorField } from "@vetmesh/kit";
-import { createTestClock, createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
-
-/** [code, field, message] of a call that must fail. */
-async function failure(call: Promise<unknown>): Promise<[Code, string | undefined, string]> {
-  try {
-    await call;
-  } catch (error) {
-    const e = ConnectError.from(error);
-    return [e.code, errorField(e), e.rawMessage];
-  }
-  throw new Error("expected the call to fail");
-}
+import { Code } from "@connectrpc/connect";
+import { createTestClock, failureParts as failure } from "@vetmesh/kit/testing";
+import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
 
 // Europe/Berlin: +01:00 in winter, +02:00 from 2026-03-29 02:00 (a Sunday) on.
 const WEEKDAYS = [1, 2, 3, 4, 5];

@@ -1,13 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
 import { DiscoveryService, type Instance } from "@vetmesh/contracts/discovery/v1/discovery";
-import {
-  createInFlight,
-  createKitMetrics,
-  createLogger,
-  createServerInterceptor,
-  errorField,
-} from "@vetmesh/kit";
+import { errorField } from "@vetmesh/kit";
+import { expectFailure, kitRouterTransport } from "@vetmesh/kit/testing";
 import { Redis } from "ioredis";
 import { createDiscoveryApp } from "../app.ts";
 import { createMemoryStore } from "../store/memory-store.ts";
@@ -16,17 +11,6 @@ import type { RegistryStore } from "../store/store.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const runPrefix = `vetmesh:test:discovery:${crypto.randomUUID()}:`;
-
-/** An in-process transport behind the kit's server interceptor, so domain errors map as in production. */
-function inProcess(routes: Parameters<typeof createRouterTransport>[0]) {
-  const interceptor = createServerInterceptor({
-    service: "discovery",
-    logger: createLogger({ level: "silent" }),
-    metrics: createKitMetrics({ service: "discovery", instance: "test" }),
-    inFlight: createInFlight(),
-  });
-  return createRouterTransport(routes, { router: { interceptors: [interceptor] } });
-}
 
 function clock(start = 1_000_000) {
   const state = { now: start };
@@ -45,15 +29,6 @@ const instance = (id: string, port = 1) => ({
   httpAddress: `127.0.0.1:${port + 1}`,
   metadata: { version: "1" },
 });
-
-async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await promise;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
 
 const stores: Array<[string, (now: () => number, prefix: string) => RegistryStore]> = [
   ["memory", (now) => createMemoryStore({ now, sweepIntervalMs: 3_600_000 })],
@@ -75,7 +50,7 @@ for (const [kind, makeStore] of stores) {
       const store = makeStore(time.now, `${runPrefix}${crypto.randomUUID()}:`);
       opened.push(store);
       const app = createDiscoveryApp({ store, defaultTtlMs: 5000, keepaliveMs: 60_000 });
-      const client = createClient(DiscoveryService, inProcess(app.routes));
+      const client = createClient(DiscoveryService, kitRouterTransport("discovery", app.routes));
       return { time, store, client };
     };
 
@@ -83,7 +58,7 @@ for (const [kind, makeStore] of stores) {
       const { client } = setup();
       expect((await client.register({ instance: instance("o-1"), ttlMs: 3000 })).ttlMs).toBe(3000);
       expect((await client.register({ instance: instance("o-2"), ttlMs: 0 })).ttlMs).toBe(5000);
-      const error = await connectError(client.register({ instance: { ...instance("o-3"), service: "" } }));
+      const error = await expectFailure(client.register({ instance: { ...instance("o-3"), service: "" } }));
       expect(error.code).toBe(Code.InvalidArgument);
       expect(errorField(error)).toBe("instance.service");
     });
@@ -108,7 +83,9 @@ for (const [kind, makeStore] of stores) {
       time.advance(101);
       await store.sweep();
       expect((await client.list({ service: "owner" })).instances.length).toBe(0);
-      const error = await connectError(client.heartbeat({ service: "owner", instanceId: "o-1", leaseToken }));
+      const error = await expectFailure(
+        client.heartbeat({ service: "owner", instanceId: "o-1", leaseToken }),
+      );
       expect(error.code).toBe(Code.NotFound);
     });
 
@@ -152,8 +129,14 @@ describe("redis store shared by two discovery replicas", () => {
     const a = createRedisStore({ url: REDIS_URL, prefix, now: time.now, sweepIntervalMs: 3_600_000 });
     const b = createRedisStore({ url: REDIS_URL, prefix, now: time.now, sweepIntervalMs: 3_600_000 });
     opened.push(a, b);
-    const clientA = createClient(DiscoveryService, inProcess(createDiscoveryApp({ store: a }).routes));
-    const clientB = createClient(DiscoveryService, inProcess(createDiscoveryApp({ store: b }).routes));
+    const clientA = createClient(
+      DiscoveryService,
+      kitRouterTransport("discovery", createDiscoveryApp({ store: a }).routes),
+    );
+    const clientB = createClient(
+      DiscoveryService,
+      kitRouterTransport("discovery", createDiscoveryApp({ store: b }).routes),
+    );
     const abort = new AbortController();
     const stream = clientB.watch({ service: "owner" }, { signal: abort.signal })[Symbol.asyncIterator]();
     const next = async () =>
@@ -172,7 +155,7 @@ describe("redis store shared by two discovery replicas", () => {
 describe("draining discovery", () => {
   test("endWatches ends open watch streams cleanly so watchers reconnect elsewhere", async () => {
     const app = createDiscoveryApp({ store: createMemoryStore({ sweepIntervalMs: 3_600_000 }) });
-    const client = createClient(DiscoveryService, inProcess(app.routes));
+    const client = createClient(DiscoveryService, kitRouterTransport("discovery", app.routes));
     const snapshots: number[] = [];
     const watching = (async () => {
       for await (const snapshot of client.watch({ service: "owner" }))

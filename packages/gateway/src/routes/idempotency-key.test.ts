@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Client, Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
-import { createGatewayHarness, json, kitRouterTransport } from "../testing/harness.ts";
+import { kitRouterTransport } from "@vetmesh/kit/testing";
+import { createGatewayHarness, json } from "../testing/harness.ts";
 
 /**
  * `Idempotency-Key` on register-pet, vaccinations and make-appointment: passed to the services

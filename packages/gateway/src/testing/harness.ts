@@ -1,63 +1,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  Code,
-  ConnectError,
-  type ConnectRouter,
-  createRouterTransport,
-  type Interceptor,
-  type Transport,
-} from "@connectrpc/connect";
+import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { VeterinaryInternalService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { createDemoApp } from "@vetmesh/demo-service/app";
-import {
-  createInFlight,
-  createKitMetrics,
-  createLogger,
-  createServerInterceptor,
-  type Logger,
-} from "@vetmesh/kit";
+import type { Logger } from "@vetmesh/kit";
 import { type AuthMode, createAuthInterceptor, type TokenVerifier } from "@vetmesh/kit/auth";
+import { kitRouterTransport, lateTransport } from "@vetmesh/kit/testing";
 import { createOwnerApp } from "@vetmesh/owner-service/app";
 import { createVeterinaryApp } from "@vetmesh/veterinary-service/app";
 import type Redis from "ioredis";
 import { createGatewayApp, type GatewayOptions } from "../app.ts";
 import { type Config, defaultConfig } from "../config.ts";
-
-/** A router transport with the kit's server interceptor, so domain errors become production Connect codes. */
-export function kitRouterTransport(
-  service: string,
-  routes: (router: ConnectRouter) => void,
-  extra: Interceptor[] = [],
-): Transport {
-  const interceptor = createServerInterceptor({
-    service,
-    logger: createLogger({ level: "silent" }),
-    metrics: createKitMetrics({ service, instance: `test-${crypto.randomUUID()}` }),
-    inFlight: createInFlight(),
-  });
-  return createRouterTransport(routes, { router: { interceptors: [interceptor, ...extra] } });
-}
-
-// Owner and veterinary call each other; the transport is bound once both exist.
-function lateTransport(): { transport: Transport; bind(target: Transport): void } {
-  let bound: Transport | undefined;
-  const target = () => {
-    if (!bound) throw new Error("transport not bound yet");
-    return bound;
-  };
-  return {
-    transport: {
-      unary: (...args) => target().unary(...args),
-      stream: (...args) => target().stream(...args),
-    },
-    bind: (t) => {
-      bound = t;
-    },
-  };
-}
 
 /**
  * The real owner, veterinary and demo apps (fresh SQLite files) behind

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@vetmesh/kit/testing";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 
 /** One message as the test SMTP server received it. */
@@ -32,18 +32,6 @@ export interface SmtpCapture {
   /** Stop listening: connections are refused until up(). */
   down(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A port that was free a moment ago (for a server that starts "down"). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** A self-signed certificate for 127.0.0.1/localhost, generated now with the openssl CLI (never committed). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { OwnerInternalService, OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
-import { errorField } from "@vetmesh/kit";
+import { failureCode as failure } from "@vetmesh/kit/testing";
 import { createOwnerHarness } from "../testing/harness.ts";
 
 /** Every RPC and every error code through Connect's in-memory router transport. */
@@ -17,20 +17,6 @@ afterAll(() => harness.close());
 
 // Ids are UUIDv7 (time-ordered); the version nibble is 7 and the variant 10xx.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** The Connect code and field of a rejected call. */
-async function failure(call: Promise<unknown>): Promise<{ code: string; field?: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ConnectError) {
-      const field = errorField(error);
-      return field ? { code: Code[error.code], field } : { code: Code[error.code] };
-    }
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("RegisterOwner", () => {
   test("trims and lower-cases the email and returns the new owner", async () => {

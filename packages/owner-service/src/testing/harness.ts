@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRouterTransport, type Transport } from "@connectrpc/connect";
-import { createInFlight, createKitMetrics, createLogger, createServerInterceptor } from "@vetmesh/kit";
+import type { Transport } from "@connectrpc/connect";
+import { kitRouterTransport } from "@vetmesh/kit/testing";
 import { createOwnerApp, type OwnerApp, type OwnerAppOptions } from "../app.ts";
 import { createTestParticipants } from "./participants.ts";
 
@@ -24,14 +24,7 @@ export async function createOwnerHarness(overrides: Partial<OwnerAppOptions> = {
     ...overrides,
   };
   const app: OwnerApp = await createOwnerApp(options);
-  const logger = createLogger({ level: "silent" });
-  const interceptor = createServerInterceptor({
-    service: "owner",
-    logger,
-    metrics: createKitMetrics({ service: "owner", instance: `test-${crypto.randomUUID()}` }),
-    inFlight: createInFlight(),
-  });
-  const transport: Transport = createRouterTransport(app.routes, { router: { interceptors: [interceptor] } });
+  const transport: Transport = kitRouterTransport("owner", app.routes);
   return {
     app,
     transport,

@@ -3,7 +3,8 @@ import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { createKitMetrics } from "@vetmesh/kit";
-import { createTestClock, createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createTestClock } from "@vetmesh/kit/testing";
+import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
 
 const T0 = Date.UTC(2024, 0, 1, 8, 0, 0);
 const DAY = 86_400_000;

@@ -8,7 +8,8 @@ import {
   NotificationService,
 } from "@vetmesh/contracts/notification/v1/notification";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createTestClock, createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createTestClock } from "@vetmesh/kit/testing";
+import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
 
 const T0 = Date.UTC(2024, 0, 1, 8, 0, 0);
 

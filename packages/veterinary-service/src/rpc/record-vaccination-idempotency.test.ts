@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { errorField } from "@vetmesh/kit";
-import { createTestClock, createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createTestClock, expectFailure as failure } from "@vetmesh/kit/testing";
+import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
 
 /** RecordVaccination with a request_id, through the real RPC stack and a real owner app. */
 const NOW = Date.UTC(2024, 0, 1, 9, 0, 0);
@@ -13,15 +14,6 @@ afterAll(async () => {
   await app.close();
   await owner.app.close();
 });
-
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("RecordVaccination with a request_id (idempotency key)", () => {
   test("a repeat returns the first vaccination (same id) and plans no second set of reminders", async () => {

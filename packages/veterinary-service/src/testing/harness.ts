@@ -3,46 +3,12 @@
  * service app in memory behind an in-process router transport, and the
  * veterinary app under test, so tests exercise the actual cross-service calls.
  */
-import {
-  type Client,
-  type ConnectRouter,
-  createClient,
-  createRouterTransport,
-  type Transport,
-} from "@connectrpc/connect";
+import { type Client, createClient, createRouterTransport, type Transport } from "@connectrpc/connect";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createInFlight, createKitMetrics, createLogger, createServerInterceptor } from "@vetmesh/kit";
+import { kitRouterTransport } from "@vetmesh/kit/testing";
 import { createOwnerApp, type OwnerApp } from "@vetmesh/owner-service/app";
 import { createVeterinaryApp, type VeterinaryApp, type VeterinaryAppOptions } from "../app.ts";
-
-/**
- * An in-memory transport to `routes` behind the kit's server interceptor, so
- * domain errors become the same Connect codes as in a real process.
- */
-export function kitRouterTransport(routes: (router: ConnectRouter) => void, service: string): Transport {
-  const interceptor = createServerInterceptor({
-    service,
-    logger: createLogger({ level: "silent" }),
-    metrics: createKitMetrics({ service, instance: `test-${crypto.randomUUID()}` }),
-    inFlight: createInFlight(),
-  });
-  return createRouterTransport(routes, { router: { interceptors: [interceptor] } });
-}
-
-/** A controllable clock: tests set or advance it instead of sleeping. */
-export function createTestClock(start: number) {
-  let now = start;
-  return {
-    now: () => new Date(now),
-    set(ms: number) {
-      now = ms;
-    },
-    advance(ms: number) {
-      now += ms;
-    },
-  };
-}
 
 /** A real owner app (SQLite in memory) whose participants are inert. */
 export async function createTestOwner(): Promise<{
@@ -58,7 +24,7 @@ export async function createTestOwner(): Promise<{
     resumeSagas: false,
     removalWaitMs: 100,
   });
-  const transport = kitRouterTransport(app.routes, "owner");
+  const transport = kitRouterTransport("owner", app.routes);
   return { app, transport, owners: createClient(OwnerService, transport) };
 }
 
@@ -82,7 +48,7 @@ export async function createTestVeterinary(
   internal: Client<typeof VeterinaryInternalService>;
 }> {
   const app = await createVeterinaryApp({ databaseUrl: "sqlite::memory:", ...options });
-  const transport = kitRouterTransport(app.routes, "veterinary");
+  const transport = kitRouterTransport("veterinary", app.routes);
   return {
     app,
     vet: createClient(VeterinaryService, transport),

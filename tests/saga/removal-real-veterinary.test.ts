@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { createClient, createRouterTransport, type Transport } from "@connectrpc/connect";
+import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
+import { lateTransport } from "@vetmesh/kit/testing";
+import { createOwnerHarness } from "@vetmesh/owner-service/testing/harness";
 import { createVeterinaryApp, type VeterinaryApp } from "@vetmesh/veterinary-service/app";
-import { findOrphans, rowsAbout } from "../../../tests/support/invariants.ts";
-import { createOwnerHarness } from "./testing/harness.ts";
+import { findOrphans, rowsAbout } from "../support/invariants.ts";
 
 /**
  * The saga against the real veterinary app (in process, on its own SQLite
@@ -17,22 +18,17 @@ let harness: Awaited<ReturnType<typeof createOwnerHarness>>;
 let vetDbPath = "";
 
 beforeAll(async () => {
-  // The two apps call each other: the owner transport is bound once the owner app exists.
-  let ownerTarget: Transport | undefined;
-  const ownerTransport: Transport = {
-    unary: (...args) => ownerTarget!.unary(...args),
-    stream: (...args) => ownerTarget!.stream(...args),
-  };
-  const vetHolder: { transport?: Transport } = {};
-  const veterinaryTransport: Transport = {
-    unary: (...args) => vetHolder.transport!.unary(...args),
-    stream: (...args) => vetHolder.transport!.stream(...args),
-  };
-  harness = await createOwnerHarness({ veterinaryTransport });
-  ownerTarget = harness.transport;
+  // The two apps call each other: each transport is bound once its app exists.
+  const toOwner = lateTransport();
+  const toVeterinary = lateTransport();
+  harness = await createOwnerHarness({ veterinaryTransport: toVeterinary.transport });
+  toOwner.bind(harness.transport);
   vetDbPath = join(harness.dir, "veterinary.db");
-  vetApp = await createVeterinaryApp({ databaseUrl: `sqlite:${vetDbPath}`, ownerTransport });
-  vetHolder.transport = createRouterTransport(vetApp.routes);
+  vetApp = await createVeterinaryApp({
+    databaseUrl: `sqlite:${vetDbPath}`,
+    ownerTransport: toOwner.transport,
+  });
+  toVeterinary.bind(createRouterTransport(vetApp.routes));
 });
 afterAll(async () => {
   await vetApp.close();
