@@ -102,8 +102,13 @@ export interface Mesh {
   gateways: TestProcess[];
   /** demo and veterinary, when asked for. */
   others: TestProcess[];
+  /** The veterinary instances (all on one SQLite file, veterinaryDb). */
+  veterinaries: TestProcess[];
+  veterinaryDb: string;
   /** Starts one more owner instance on the shared database. */
   startOwner(name: string): Promise<TestProcess>;
+  /** Starts one more veterinary instance on the shared veterinary database. */
+  startVeterinary(name: string): Promise<TestProcess>;
   /** Starts one more gateway with the mesh's env plus `env`. */
   startGateway(name: string, env?: Record<string, string>): Promise<TestProcess>;
   /** Starts discovery again on the same port (after a kill). */
@@ -112,11 +117,24 @@ export interface Mesh {
   listInstances(service: string): Promise<string[]>;
   /** Counts rows of the owner database (read-only). */
   count(sql: string, ...params: string[]): number;
+  /** Counts rows of the veterinary database (read-only). */
+  countVeterinary(sql: string, ...params: string[]): number;
   cleanup(): void;
 }
 
 /** Generous limits so the tests' single client is never rate limited, unless a test says otherwise. */
 export const RAISED_LIMITS = { RATE_LIMIT_READ: "100000000/60", RATE_LIMIT_WRITE: "100000000/60" };
+
+/** The first column of a one-row query on a SQLite file, opened read-only. */
+function countRows(file: string, sql: string, params: string[]): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db.query(sql).get(...params) as Record<string, number> | null;
+    return Number(Object.values(row ?? {})[0] ?? 0);
+  } finally {
+    db.close();
+  }
+}
 
 /** Starts discovery, `owners` owner instances on one SQLite file, and `gateways` gateways. */
 export async function startMesh(options: {
@@ -128,9 +146,12 @@ export async function startMesh(options: {
   /** Also start the demo service (upstream of /api/test/*) and a veterinary service. */
   demo?: boolean;
   veterinary?: boolean;
+  /** How many veterinary instances (one SQLite file); `veterinary: true` is one. */
+  veterinaries?: number;
 }): Promise<Mesh> {
   const dir = mkdtempSync(join(tmpdir(), "vetmesh-resilience-"));
   const ownerDb = join(dir, "owner.db");
+  const veterinaryDb = join(dir, "veterinary.db");
   const prefix = `vetmesh:resilience:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}:`;
   const discoveryHttp = await freePort();
   const discoveryEnv = { HTTP_PORT: String(discoveryHttp), INSTANCE_ID: "discovery-r", REDIS_URL: "" };
@@ -150,6 +171,23 @@ export async function startMesh(options: {
     owners: [],
     gateways: [],
     others: [],
+    veterinaries: [],
+    veterinaryDb,
+    async startVeterinary(name) {
+      const veterinary = await startProcess({
+        name,
+        entry: "packages/veterinary-service/src/main.ts",
+        env: {
+          ...common,
+          INSTANCE_ID: name,
+          DATABASE_URL: `sqlite:${veterinaryDb}`,
+          REMINDER_SCAN_INTERVAL_MS: "3600000",
+        },
+      });
+      mesh.veterinaries.push(veterinary);
+      mesh.others.push(veterinary);
+      return veterinary;
+    },
     async startOwner(name) {
       const owner = await startProcess({
         name,
@@ -192,15 +230,8 @@ export async function startMesh(options: {
       const body = (await response.json()) as { instances?: Array<{ instanceId: string }> };
       return (body.instances ?? []).map((one) => one.instanceId).sort();
     },
-    count(sql, ...params) {
-      const db = new Database(ownerDb, { readonly: true });
-      try {
-        const row = db.query(sql).get(...params) as Record<string, number> | null;
-        return Number(Object.values(row ?? {})[0] ?? 0);
-      } finally {
-        db.close();
-      }
-    },
+    count: (sql, ...params) => countRows(ownerDb, sql, params),
+    countVeterinary: (sql, ...params) => countRows(veterinaryDb, sql, params),
     cleanup() {
       rmSync(dir, { recursive: true, force: true });
     },
@@ -214,19 +245,9 @@ export async function startMesh(options: {
       env: { ...common, INSTANCE_ID: "demo-r" },
     });
   }
-  if (options.veterinary) {
-    const veterinary = await startProcess({
-      name: "veterinary",
-      entry: "packages/veterinary-service/src/main.ts",
-      env: {
-        ...common,
-        INSTANCE_ID: "veterinary-r",
-        DATABASE_URL: `sqlite:${join(dir, "veterinary.db")}`,
-        REMINDER_SCAN_INTERVAL_MS: "3600000",
-      },
-    });
-    mesh.others.push(veterinary);
-  }
+  // One at a time as well (the shared file's migrations).
+  const veterinaries = options.veterinaries ?? (options.veterinary ? 1 : 0);
+  for (let i = 1; i <= veterinaries; i++) await mesh.startVeterinary(`veterinary-r${i}`);
   for (let i = 1; i <= options.gateways; i++) await mesh.startGateway(`gateway-${i}`);
   return mesh;
 }
@@ -250,6 +271,11 @@ export function failures(tally: Tally): number {
   let failed = tally.transportErrors;
   for (const [status, count] of tally.byStatus) if (status < 200 || status >= 300) failed += count;
   return failed;
+}
+
+/** Count of 429 answers (the client's own rate limit, not a failure of the system). */
+export function rateLimited(tally: Tally): number {
+  return tally.byStatus.get(429) ?? 0;
 }
 
 /** Count of 5xx answers. */
@@ -322,6 +348,36 @@ export function postJson(url: string, body: unknown, timeoutMs = 5000): Promise<
 /** GETs with a bounded time. */
 export function getUrl(url: string, timeoutMs = 5000): Promise<Response> {
   return fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/** POSTs JSON with an Idempotency-Key, bounded in time (register-pet's client-side retry key). */
+export function postWithKey(url: string, body: unknown, key: string, timeoutMs = 5000): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "Idempotency-Key": key },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+/**
+ * Sends `send()` until it gets one of the `final` statuses (a client that
+ * sees a failure sends the very same request again), at most 40 times.
+ */
+export async function untilAnswered(
+  send: () => Promise<Response>,
+  final: readonly number[],
+): Promise<{ first: number; last: number; repeats: number; response?: Response }> {
+  let first = 0;
+  let last = 0;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const answer = await send().catch(() => undefined);
+    last = answer?.status ?? 0;
+    if (attempt === 0) first = last;
+    if (answer && final.includes(last)) return { first, last, repeats: attempt, response: answer };
+    await Bun.sleep(100);
+  }
+  return { first, last: 0, repeats: 39 };
 }
 
 /** Registers owners (one pet each) through a gateway; returns their emails. */

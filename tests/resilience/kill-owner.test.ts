@@ -1,7 +1,9 @@
 /**
  * SIGKILL one of two owner instances under a bounded read load through the
- * gateway: the balancer retries the idempotent ListPets on the survivor and
- * ejects the dead instance, so at most 0.1% of requests fail. Writes repeated
+ * gateway from several clients, each its own rate-limit bucket (distinct
+ * X-Forwarded-For behind a trusted proxy): the balancer retries the idempotent
+ * ListPets on the survivor and ejects the dead instance, so at most 0.1% of
+ * reads fail; 429s are counted apart from 5xx. Writes repeated
  * after a failure (a client retrying the same registration, or the same
  * register-pet under its Idempotency-Key) leave no duplicate rows.
  */
@@ -10,13 +12,16 @@ import { stopAll } from "../support/process.ts";
 import {
   describe as describeTally,
   failures,
-  getUrl,
   httpBase,
   type Mesh,
   postJson,
+  postWithKey,
+  rateLimited,
   runLoad,
   seedOwners,
+  serverErrors,
   startMesh,
+  untilAnswered,
 } from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -27,11 +32,12 @@ let emails: string[];
 beforeAll(async () => {
   // Cache TTL 1 ms: every read reaches an owner instance, so the kill is felt. The gateway's breakers
   // keep their defaults: the few writes that fail with the killed instance must not open the owner breaker.
+  // Reads keep the default limit (300/60 per client); the test runner is the trusted proxy.
   mesh = await startMesh({
     owners: 2,
     gateways: 1,
     redisUrl: REDIS_URL,
-    gatewayEnv: { CACHE_TTL_MS: "1" },
+    gatewayEnv: { CACHE_TTL_MS: "1", RATE_LIMIT_READ: "300/60", TRUSTED_PROXIES: "127.0.0.1,::1" },
   });
   gateway = httpBase(mesh.gateways[0]!);
   emails = await seedOwners(gateway, 40, `kill-${Date.now().toString(36)}`);
@@ -42,51 +48,52 @@ afterAll(async () => {
   mesh?.cleanup();
 });
 
-test("SIGKILL of one of two owners under 3000 reads through the gateway fails at most 0.1%", async () => {
+/** Reads a client sends under the limit, how many such clients, and a greedy one's reads (over 300/60). */
+const READS_PER_CLIENT = 250;
+const CLIENTS = 12;
+const GREEDY_READS = 400;
+
+test("SIGKILL of one of two owners under 3000 reads from 12 clients (distinct IPs): at most 0.1% fail; 429s apart", async () => {
   const victim = mesh.owners[0]!;
-  const tally = await runLoad({
-    count: 3000,
-    concurrency: 16,
-    timeoutMs: 25_000,
-    request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
-    onProgress: (i) => {
-      if (i === 600) victim.kill("SIGKILL");
-    },
-  });
+  let sent = 0;
+  const read = (ip: string) => (i: number) =>
+    fetch(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`, {
+      headers: { "X-Forwarded-For": ip },
+      signal: AbortSignal.timeout(5000),
+    });
+  const client = (ip: string, count: number) =>
+    runLoad({
+      count,
+      concurrency: 2,
+      timeoutMs: 50_000,
+      request: read(ip),
+      onProgress: () => {
+        if (++sent === 600) victim.kill("SIGKILL");
+      },
+    });
+  const [greedy, ...polite] = await Promise.all([
+    client("10.0.0.99", GREEDY_READS),
+    ...Array.from({ length: CLIENTS }, (_, n) => client(`10.0.1.${n + 1}`, READS_PER_CLIENT)),
+  ]);
   expect(await victim.exited).not.toBe(0);
-  expect(tally.sent).toBe(3000);
-  expect(failures(tally), describeTally(tally)).toBeLessThanOrEqual(3);
-}, 30_000);
-
-/** POSTs JSON with an Idempotency-Key, bounded in time (register-pet's client-side retry key). */
-function postWithKey(url: string, body: unknown, key: string, timeoutMs = 5000): Promise<Response> {
-  return fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "Idempotency-Key": key },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-}
-
-/**
- * Sends `send()` until it gets one of the `final` statuses (a client that
- * sees a failure sends the very same request again), at most 40 times.
- */
-async function untilAnswered(
-  send: () => Promise<Response>,
-  final: readonly number[],
-): Promise<{ first: number; last: number; repeats: number; response?: Response }> {
-  let first = 0;
-  let last = 0;
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const answer = await send().catch(() => undefined);
-    last = answer?.status ?? 0;
-    if (attempt === 0) first = last;
-    if (answer && final.includes(last)) return { first, last, repeats: attempt, response: answer };
-    await Bun.sleep(100);
-  }
-  return { first, last: 0, repeats: 39 };
-}
+  const report = polite.map((tally, n) => `client ${n + 1}: ${describeTally(tally)}`).join("\n");
+  expect(polite.map((tally) => tally.sent)).toEqual(Array(CLIENTS).fill(READS_PER_CLIENT));
+  // Clients under their limit are never limited, whatever the greedy one does.
+  expect(polite.map(rateLimited), report).toEqual(Array(CLIENTS).fill(0));
+  // Failed reads: 5xx and no answer at all, at most 0.1% of the 3000.
+  const failed = polite.reduce((sum, tally) => sum + serverErrors(tally) + tally.transportErrors, 0);
+  expect(failed, report).toBeLessThanOrEqual((CLIENTS * READS_PER_CLIENT) / 1000);
+  expect(
+    polite.reduce((sum, tally) => sum + failures(tally), 0),
+    report,
+  ).toBe(failed);
+  // The greedy client is limited, and only that: its other answers are the same 2xx (or the same rare 5xx).
+  expect(rateLimited(greedy), describeTally(greedy)).toBeGreaterThan(0);
+  expect(failures(greedy) - rateLimited(greedy), describeTally(greedy)).toBeLessThanOrEqual(1);
+  console.info(
+    `kill-owner reads: ${CLIENTS * READS_PER_CLIENT} polite, failed ${failed}; greedy 429 ${rateLimited(greedy)} of ${greedy.sent}`,
+  );
+}, 60_000);
 
 const PETS_PER_OWNER = ["Rex", "Tom"] as const;
 
