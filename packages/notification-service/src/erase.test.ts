@@ -7,6 +7,7 @@ import { NotificationService } from "@vetmesh/contracts/notification/v1/notifica
 import { createLogger, loadConfig } from "@vetmesh/kit";
 import { createNotificationApp } from "./app.ts";
 import { configShape } from "./config.ts";
+import { createMailboxTransport } from "./transport/mailbox-transport.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "notification-erase-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,6 +63,60 @@ describe("CancelPending on behalf of a removal saga", () => {
         1,
       );
       expect(readdirSync(mailbox)).toEqual(left);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("a message being sent when the saga cancels leaves no mailbox file behind", async () => {
+    const mailbox = join(dir, "mail-race");
+    const config = loadConfig(configShape, {
+      INSTANCE_ID: "erase-race-test",
+      DATABASE_URL: `sqlite:${join(dir, "outbox-race.db")}`,
+      MAIL_FROM: "Clinic <clinic@vetmesh.test>",
+      MAILBOX_DIR: mailbox,
+    });
+    // The real mailbox transport, held at the start of a send until the saga's cancel has run.
+    const real = createMailboxTransport(mailbox);
+    let sending!: () => void;
+    const started = new Promise<void>((resolve) => {
+      sending = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = {
+      ...real,
+      async send(mail: Parameters<typeof real.send>[0]) {
+        sending();
+        await released;
+        return real.send(mail);
+      },
+    };
+    const app = await createNotificationApp({
+      config,
+      logger: createLogger({ level: "silent" }),
+      startDispatcher: false,
+      transport: held,
+    });
+    try {
+      const client = createClient(NotificationService, createRouterTransport(app.routes));
+      const queued = await client.enqueueEmail(email("race-1", "cat@example.com"));
+      const pass = app.dispatcher.runOnce();
+      await started;
+      expect(
+        (await client.cancelPending({ recipient: "cat@example.com", sagaId: "saga-race" })).cancelled,
+      ).toBe(1);
+      release();
+      expect(await pass).toBe(1);
+      expect(readdirSync(mailbox).filter((file) => file.endsWith(".eml"))).toEqual([]);
+      // Delivered before the cancel could stop it, so "sent" (the truth), but scrubbed and its copy erased.
+      expect(await app.repository.get(queued.message!.id!)).toMatchObject({
+        state: "sent",
+        cancelledBy: "saga-race",
+        recipient: "",
+      });
     } finally {
       await app.close();
     }

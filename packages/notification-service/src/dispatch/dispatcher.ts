@@ -119,6 +119,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     );
     metrics.attempts.inc({ transport: transportLabel, outcome: "sent" });
     const recorded = await repository.markSent(message.id, message.leaseToken, now());
+    if ((await repository.get(message.id))?.cancelledBy) {
+      // A removal saga cancelled (and scrubbed) the row while it was being sent, and may have erased
+      // the recipient's delivered copies before this one existed: erase again, or this copy outlives it.
+      const erased = await transport.erase(message.recipient);
+      log.info("message cancelled while being sent; its delivered copy erased", { erased });
+    }
     if (!recorded) {
       metrics.duplicates.inc();
       log.warn("message was already recorded as sent: delivered twice", { response });
