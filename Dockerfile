@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One multi-target Dockerfile for every vetmesh deployable:
-#   docker build --target <gateway|owner|veterinary|notification|demo|discovery|balancer|migrate> -t vetmesh/<target>:<tag> .
+#   docker build --target <gateway|owner|veterinary|notification|demo|discovery|balancer> -t vetmesh/<target>:<tag> .
 # k8s/deploy.mk builds them all. tests/k8s checks this file against the code
 # (every workspace package.json copied, ports, HEALTHCHECK on /status).
 ARG BUN_IMAGE=oven/bun:1.4.5-slim
@@ -25,11 +25,6 @@ COPY tests/package.json tests/
 # Production dependencies of the deployables only (not tests/, not dev tools).
 FROM manifests AS deps
 RUN bun install --frozen-lockfile --production --ignore-scripts --filter './packages/*' --filter './mesh/*'
-
-# The three database owners with their dev dependencies: drizzle-kit applies the migrations.
-FROM manifests AS migrate-deps
-RUN bun install --frozen-lockfile --ignore-scripts \
-      --filter ./packages/owner-service --filter ./packages/veterinary-service --filter ./packages/notification-service
 
 # The front desk web app (packages/web/dist, never committed), bundled here for the gateway to serve at /.
 FROM manifests AS web
@@ -95,12 +90,3 @@ EXPOSE 7501 7502
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["bun", "-e", "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||7502)+'/status').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["bun", "src/main.ts"]
-
-# One-shot: the Kubernetes Job runs drizzle-kit's migrate per service (k8s/base/migrate-job.yaml).
-FROM ${BUN_IMAGE} AS migrate
-WORKDIR /app
-ENV NODE_ENV=production BUN_RUNTIME_TRANSPILER_CACHE_PATH=0
-COPY --from=migrate-deps /app /app
-COPY . .
-USER 1000:1000
-CMD ["bun", "--version"]

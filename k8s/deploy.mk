@@ -7,7 +7,7 @@ K8S_OVERLAY ?= k8s/overlays/local
 K8S_NAMESPACE ?= vetmesh
 K8S_TAG ?= local
 K8S_ENV ?= k8s/.env
-K8S_IMAGES := gateway owner veterinary notification demo discovery balancer migrate
+K8S_IMAGES := gateway owner veterinary notification demo discovery balancer
 K8S_DEPLOYMENTS := redis discovery balancer owner veterinary notification demo gateway
 BUN ?= bun
 
@@ -27,13 +27,13 @@ k8s-secret:
 	kubectl apply -f k8s/base/namespace.yaml
 	$(BUN) scripts/k8s-secret.ts $(K8S_ENV) | kubectl apply -f -
 
-# The migrate Job is deleted first: a Job's template is immutable, and the new image must run.
+# The create-databases Job is deleted first: a Job's template is immutable, so it is re-created to run again.
 deploy: k8s-images k8s-secret
 	@command -v linkerd >/dev/null || { echo "linkerd CLI not found: see k8s/README.md"; exit 1; }
 	linkerd check
-	kubectl -n $(K8S_NAMESPACE) delete job vetmesh-migrate --ignore-not-found
+	kubectl -n $(K8S_NAMESPACE) delete job vetmesh-create-databases --ignore-not-found
 	kubectl kustomize $(K8S_OVERLAY) | linkerd inject - | kubectl apply -f -
-	kubectl -n $(K8S_NAMESPACE) wait --for=condition=complete job/vetmesh-migrate --timeout=600s
+	kubectl -n $(K8S_NAMESPACE) wait --for=condition=complete job/vetmesh-create-databases --timeout=600s
 	@for d in $(K8S_DEPLOYMENTS); do kubectl -n $(K8S_NAMESPACE) rollout status deployment/$$d --timeout=300s || exit 1; done
 	@echo "vetmesh is up: curl http://localhost:30080/status (local overlay), or see k8s/README.md"
 

@@ -98,7 +98,12 @@ describe.each(["k8s/base", "k8s/overlays/local"])("%s", (overlay) => {
     expect(fromPods("owner").sort()).toEqual(["balancer", "gateway", "veterinary"]);
     expect(fromPods("veterinary").sort()).toEqual(["balancer", "gateway", "owner"]);
     expect(fromPods("redis").sort()).toEqual(["discovery", "gateway"]);
-    expect(fromPods("mssql").sort()).toEqual(["notification", "owner", "veterinary", "vetmesh-migrate"]);
+    expect(fromPods("mssql").sort()).toEqual([
+      "notification",
+      "owner",
+      "veterinary",
+      "vetmesh-create-databases",
+    ]);
     // every port a policy opens is a named port of the pods it selects
     for (const policy of policies.filter(
       (p) => p.spec.podSelector?.matchLabels?.["app.kubernetes.io/name"],

@@ -14,7 +14,7 @@ export interface Deployable {
   grpc: boolean;
   /** Scaled by a HorizontalPodAutoscaler. */
   hpa: boolean;
-  /** Owns a database: migrated by the Job, DATABASE_URL from the Secret. */
+  /** Owns a database: created by the Job, migrated at start-up, DATABASE_URL from the Secret. */
   database: boolean;
   configShape: Record<string, ZodType>;
 }

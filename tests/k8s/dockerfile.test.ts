@@ -58,7 +58,6 @@ describe("Dockerfile", () => {
     );
     expect(instr(stage("runtime"), "COPY")[0]).toBe("COPY --from=deps /app /app");
     expect(instr(stage("runtime"), "USER")).toEqual(["USER 1000:1000"]);
-    expect(instr(stage("migrate"), "USER")).toEqual(["USER 1000:1000"]);
   });
 
   test.each(DEPLOYABLE_TABLE.map((d) => d.name))(

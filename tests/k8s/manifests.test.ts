@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { SECRET_KEYS } from "../../scripts/k8s-secret.ts";
@@ -81,33 +80,23 @@ describe.each(OVERLAYS)("%s", (overlay) => {
     },
   );
 
-  test("the migrate Job applies each database owner's committed SQL Server migrations", () => {
-    const job = find(objects, "Job", "vetmesh-migrate");
+  test("SQL Server has one migration path: the Job only creates each database owner's database", () => {
+    const job = find(objects, "Job", "vetmesh-create-databases");
     expect(job.spec.template.metadata.annotations["linkerd.io/inject"]).toBe("disabled");
-    const containers = job.spec.template.spec.containers;
-    const owners = DEPLOYABLE_TABLE.filter((d) => d.database);
-    expect(containers.map((c: K8sObject) => c.name).sort()).toEqual(
-      owners.map((d) => `migrate-${d.name}`).sort(),
-    );
-    for (const d of owners) {
-      const c = containers.find((x: K8sObject) => x.name === `migrate-${d.name}`);
-      expect(c.workingDir).toBe(`/app/${d.dir}`);
-      const dir = c.env.find((e: K8sObject) => e.name === "MIGRATIONS_DIR").value as string;
-      const folder = join(ROOT, d.dir, dir);
-      expect({ service: d.name, folder, exists: existsSync(folder) }).toEqual({
-        service: d.name,
-        folder,
-        exists: true,
-      });
-      const migrations = readdirSync(folder).filter((m) => existsSync(join(folder, m, "migration.sql")));
-      expect(migrations.length).toBeGreaterThan(0);
-      const db = c.env.find((e: K8sObject) => e.name === "DATABASE_URL").valueFrom.secretKeyRef.key;
-      expect(db).toBe(`${d.name.toUpperCase()}_DATABASE_URL`);
-      // The app Deployment reads its database from the same Secret key.
+    const spec = job.spec.template.spec;
+    expect({ init: spec.initContainers, containers: spec.containers.map((c: K8sObject) => c.name) }).toEqual({
+      init: undefined,
+      containers: ["create-databases"],
+    });
+    const script = spec.containers[0].command.join(" ") as string;
+    for (const d of DEPLOYABLE_TABLE.filter((entry) => entry.database)) {
+      expect(script).toContain(`IF DB_ID(N'${d.name}') IS NULL CREATE DATABASE [${d.name}];`);
+      // The service migrates its own database at start-up, from the Secret key the Job never reads.
       const app = podContainers(find(objects, "Deployment", d.name)).find((x) => x.name === "app");
-      expect(app.env.find((e: K8sObject) => e.name === "DATABASE_URL").valueFrom.secretKeyRef.key).toBe(db);
+      expect(app.env.find((e: K8sObject) => e.name === "DATABASE_URL").valueFrom.secretKeyRef.key).toBe(
+        `${d.name.toUpperCase()}_DATABASE_URL`,
+      );
     }
-    expect(existsSync(join(ROOT, "k8s/migrate/drizzle.config.ts"))).toBe(true);
   });
 });
 
@@ -123,7 +112,7 @@ describe("local overlay (Docker Desktop)", () => {
     for (const hpa of objects.filter((o) => o.kind === "HorizontalPodAutoscaler"))
       expect(hpa.spec.minReplicas).toBe(1);
     const ours = objects.flatMap(podContainers).filter((c) => String(c.image).startsWith("vetmesh/"));
-    expect(ours.length).toBe(DEPLOYABLE_NAMES.length + 3);
+    expect(ours.length).toBe(DEPLOYABLE_NAMES.length);
     for (const c of ours) expect(String(c.image)).toMatch(/^vetmesh\/[a-z]+:local$/);
   });
 
