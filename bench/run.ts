@@ -8,19 +8,26 @@
  *   (c) gateway cache miss → balancer → owner over gRPC → SQLite (a second
  *       gateway with a 1 ms cache TTL, each request a different owner);
  *   (d) the owner RPC directly: Connect JSON POST to the owner instances;
- * then latency at a fixed rate below saturation for (b), (c), (d). Prints a
+ *   (n-hit), (n-miss) the peer: Debian's nginx (proxy_cache + limit_req) in
+ *       front of the same owners, beside (b) and (c) (skipped without nginx);
+ * then latency at a fixed rate below saturation for (b), (c), (d) and the peer.
+ * The headline is the CPU each request cost each process (/proc/<pid>/stat
+ * over every measured window), which noise moves far less than req/s. Prints a
  * table, writes .bench/latest.{json,svg} (git-ignored; `make bench-save`
  * copies a run to the committed bench/reference/). Targets are shown, never
  * asserted. Every knob is an environment variable (see bench/README.md).
  */
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken, readPrivateJwk } from "../packages/service-kit/src/auth/index.ts";
 import { startProcess, stopAll, type TestProcess } from "../tests/support/process.ts";
 import { type RunningSystem, startSystem } from "../tests/support/system.ts";
+import { type CpuRun, createCpuMeter } from "./lib/cpu.ts";
 import { type Target, throughputRun } from "./lib/load.ts";
+import { findNginx, type NginxPeer, startNginx } from "./lib/nginx.ts";
 import { BENCH_OUTPUT_DIR } from "./lib/output.ts";
 import { pacedRun } from "./lib/paced.ts";
+import { type PrivateRedis, startPrivateRedis } from "./lib/redis-server.ts";
 import { type BenchReport, renderText, type TargetCheck, writeResults } from "./lib/report.ts";
 import { createRssTracker } from "./lib/rss.ts";
 import { scrapeCounter, seedOwners } from "./lib/seed.ts";
@@ -33,18 +40,21 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const RATE = Number(env.BENCH_RATE ?? 2000);
 const OWNERS = Number(env.BENCH_OWNERS ?? 200);
 const PORT_OFFSET = Number(env.BENCH_PORT_OFFSET ?? 24_000);
-const REDIS_URL = env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const RUN_ID = `${Date.now().toString(36)}`;
 const LOAD_GENERATOR = "autocannon 9.0.0 (closed loop) + open-loop pacer (fixed rate)";
 
 const startedAt = new Date().toISOString();
 let system: RunningSystem | undefined;
+let redis: PrivateRedis | undefined;
+let nginx: NginxPeer | undefined;
 /** Stops everything the bench started; bounded, so a wedged stop cannot hold the bench forever. */
 async function cleanup() {
   await Promise.race([
     (async () => {
       await stopAll();
       await system?.stop();
+      await nginx?.stop();
+      await redis?.stop();
     })(),
     Bun.sleep(20_000),
   ]);
@@ -59,12 +69,6 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 // Raised limits: the bench's one client would otherwise be rate limited within a second.
 const limits = { RATE_LIMIT_READ: "1000000000/60", RATE_LIMIT_WRITE: "1000000000/60" };
-const sharedEnv = {
-  REDIS_URL,
-  REDIS_KEY_PREFIX: `vetmesh:bench:${RUN_ID}:`,
-  DISCOVERY_REDIS_PREFIX: `vetmesh:bench:${RUN_ID}:discovery:`,
-  ...limits,
-};
 
 function log(message: string) {
   process.stderr.write(`bench: ${message}\n`);
@@ -72,6 +76,18 @@ function log(message: string) {
 
 try {
   const memory = createRssTracker();
+  const cpu = createCpuMeter();
+  cpu.add("load generator", "self");
+  // A private Redis (its CPU per request counted, nobody else's load in it) unless REDIS_URL names one.
+  if (!env.REDIS_URL) redis = await startPrivateRedis(PORT_OFFSET + 6379);
+  const REDIS_URL = env.REDIS_URL ?? redis?.url ?? "redis://127.0.0.1:6379";
+  if (redis) cpu.add("redis", redis.pid);
+  const sharedEnv = {
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `vetmesh:bench:${RUN_ID}:`,
+    DISCOVERY_REDIS_PREFIX: `vetmesh:bench:${RUN_ID}:discovery:`,
+    ...limits,
+  };
   log("starting the baseline and the system (scripts/run.ts)");
   const baseline = await startProcess({ name: "baseline", entry: "bench/baseline-server.ts" });
   system = await startSystem({ portOffset: PORT_OFFSET, env: sharedEnv });
@@ -79,7 +95,15 @@ try {
     `system up in ${system.runDir} (if the bench is SIGKILLed: VETMESH_RUN_DIR=${system.runDir} bun scripts/stop.ts)`,
   );
   memory.add("baseline (Bun.serve)", baseline.proc.pid);
-  for (const row of system.processes) memory.add(row.name, row.pid);
+  cpu.add("baseline", baseline.proc.pid);
+  for (const row of system.processes) {
+    memory.add(row.name, row.pid);
+    cpu.add(
+      row.name === "gateway" ? "gateway" : row.name.startsWith("owner") ? "owners" : "rest of system",
+      row.pid,
+    );
+  }
+  const meshPids = new Set(system.processes.map((row) => row.pid));
   const discovery = system.processes.find((row) => row.name === "discovery")?.http;
   const owners = system.processes.filter((row) => row.name.startsWith("owner")).map((row) => row.http);
   if (!discovery || owners.length === 0) throw new Error("the system has no discovery or no owner process");
@@ -90,6 +114,7 @@ try {
     env: { ...sharedEnv, DISCOVERY_URL: discovery, CACHE_TTL_MS: "1", INSTANCE_ID: `gateway-bench-nocache` },
   });
   memory.add("gateway (cache TTL 1 ms, for c)", missGateway.proc.pid);
+  cpu.add("gateway (miss)", missGateway.proc.pid);
   // (e) is (b) through a gateway with AUTH_MODE=required and a reception token: what access control costs.
   const authGateway: TestProcess = await startProcess({
     name: "gateway-auth",
@@ -103,6 +128,25 @@ try {
     },
   });
   memory.add("gateway (AUTH_MODE=required, for e)", authGateway.proc.pid);
+  cpu.add("gateway (auth)", authGateway.proc.pid);
+  const nginxFound = findNginx();
+  const peerNote =
+    "skipped" in nginxFound ? `peer rows (n-hit, n-miss) skipped: ${nginxFound.skipped}` : undefined;
+  if ("binary" in nginxFound) {
+    nginx = await startNginx({
+      binary: nginxFound.binary,
+      dir: join(tmpdir(), `vetmesh-bench-nginx-${RUN_ID}`),
+      hitPort: PORT_OFFSET + 8480,
+      missPort: PORT_OFFSET + 8481,
+      upstreams: owners.map((url) => new URL(url).host),
+      ttlSeconds: 30,
+      ratePerSecond: 1_000_000,
+    });
+    memory.add(`nginx ${nginx.version} master`, nginx.masterPid);
+    memory.add("nginx worker (+ cache manager)", nginx.childPids[0] ?? nginx.masterPid);
+    cpu.add("nginx", nginx.masterPid);
+    for (const pid of nginx.childPids) cpu.add("nginx", pid);
+  }
   const token = await mintToken(readPrivateJwk(join(system.dataDir, "auth", "private.jwk")), {
     subject: "bench-reception",
     role: "reception",
@@ -120,23 +164,32 @@ try {
   const nextOwner = () => seeded[next++ % seeded.length]!;
   const hot = seeded[0]!.email;
 
-  const targets: Record<"a" | "b" | "c" | "d" | "e", { label: string; target: Target }> = {
-    a: { label: "Bun.serve hello", target: { urls: [`http://127.0.0.1:${baseline.httpPort}`], path: "/" } },
+  const petsPath = (email: string) => `/api/owner/${encodeURIComponent(email)}/pets`;
+  type RowId = "a" | "b" | "c" | "d" | "e" | "n-hit" | "n-miss";
+  const targets: Partial<Record<RowId, { label: string; target: Target; front: string }>> = {
+    a: {
+      label: "Bun.serve hello",
+      target: { urls: [`http://127.0.0.1:${baseline.httpPort}`], path: "/" },
+      front: "baseline",
+    },
     b: {
       label: "gateway cache hit",
-      target: { urls: [system.gateway], path: `/api/owner/${encodeURIComponent(hot)}/pets` },
+      target: { urls: [system.gateway], path: petsPath(hot) },
+      front: "gateway",
     },
     e: {
       label: "gateway cache hit, AUTH_MODE=required + token",
       target: {
         urls: [`http://127.0.0.1:${authGateway.httpPort}`],
-        path: `/api/owner/${encodeURIComponent(hot)}/pets`,
+        path: petsPath(hot),
         headers: { authorization: `Bearer ${token}` },
       },
+      front: "gateway (auth)",
     },
     c: {
       label: "gateway cache miss",
-      target: { urls: [missBase], path: () => `/api/owner/${encodeURIComponent(nextOwner().email)}/pets` },
+      target: { urls: [missBase], path: () => petsPath(nextOwner().email) },
+      front: "gateway (miss)",
     },
     d: {
       label: "owner RPC direct",
@@ -146,20 +199,60 @@ try {
         path: "/vetmesh.owner.v1.OwnerService/ListPets",
         body: () => JSON.stringify({ ownerRef: nextOwner().email }),
       },
+      front: "owners",
     },
   };
+  if (nginx) {
+    targets["n-hit"] = {
+      label: "nginx proxy_cache hit (peer of b)",
+      target: { urls: [nginx.hitUrl], path: petsPath(hot) },
+      front: "nginx",
+    };
+    targets["n-miss"] = {
+      label: "nginx proxy_cache miss (peer of c)",
+      target: { urls: [nginx.missUrl], path: () => petsPath(nextOwner().email) },
+      front: "nginx",
+    };
+  }
+  const notes: string[] = [];
+  const cpuRuns: CpuRun[] = [];
+  /** Runs one load and records the CPU every process spent in its measured window. */
+  const measured = async (front: string, run: () => Promise<RunResult>) => {
+    const window = cpu.window();
+    const result = await run();
+    const served = result.requests - result.failures;
+    cpuRuns.push({ ...window.end({ id: result.id, label: result.label, mode: result.mode }, served), front });
+    return result;
+  };
 
+  if (nginx) {
+    // What the peer's two servers do with a repeated request: the hit server caches, the miss one never does.
+    const cacheStatus = async (base: string) => {
+      const seen: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(`${base}${petsPath(hot)}`);
+        await response.arrayBuffer();
+        seen.push(`${response.status} ${response.headers.get("x-cache")}`);
+      }
+      return seen.join(", ");
+    };
+    notes.push(
+      `nginx ${nginx.version}, one worker: a repeated request answers ${await cacheStatus(nginx.hitUrl)} on the hit server, ${await cacheStatus(nginx.missUrl)} on the miss server`,
+    );
+  }
   const runs: RunResult[] = [];
   const cacheCount = (url: string, result: string) =>
     scrapeCounter(`${url}/metrics`, "vetmesh_gateway_cache_total", `result="${result}"`);
-  const notes: string[] = [];
-  for (const id of ["a", "b", "e", "c", "d"] as const) {
-    const { label, target } = targets[id];
+  const present = (ids: RowId[]) => ids.filter((id) => targets[id]);
+  for (const id of present(["a", "b", "e", "c", "d", "n-hit", "n-miss"])) {
+    const { label, target, front } = targets[id]!;
     log(`(${id}) ${label}: warm-up ${WARMUP_S}s, then ${DURATION_S}s at ${CONNECTIONS} connections`);
     await throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: WARMUP_S });
     const before = id === "c" ? await cacheCount(missBase, "hit") : 0;
     runs.push(
-      await throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: DURATION_S }),
+      await measured(front, () =>
+        throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: DURATION_S }),
+      ),
     );
     memory.sample();
     if (id === "c") {
@@ -174,10 +267,10 @@ try {
     notes.push(
       `fixed rate lowered from ${RATE}/s to ${rate}/s: half of the slowest max (${saturation.toFixed(0)}/s)`,
     );
-  for (const id of ["b", "c", "d"] as const) {
-    const { label, target } = targets[id];
+  for (const id of present(["b", "c", "d", "n-hit", "n-miss"])) {
+    const { label, target, front } = targets[id]!;
     log(`(${id}) ${label}: ${DURATION_S}s at a fixed ${rate} req/s`);
-    runs.push(await pacedRun({ id, label }, target, { rate, durationS: DURATION_S }));
+    runs.push(await measured(front, () => pacedRun({ id, label }, target, { rate, durationS: DURATION_S })));
     memory.sample();
   }
   memory.sample();
@@ -189,55 +282,79 @@ try {
   notes.push(`(b) gateway cache hit ratio over the whole run: ${(hitRatio * 100).toFixed(2)}%`);
 
   const find = (id: string, mode: RunResult["mode"]) =>
-    runs.find((run) => run.id === id && run.mode === mode)!;
-  const a = find("a", "throughput");
-  const ratio = (id: string) => find(id, "throughput").rps / a.rps;
-  const addedP50 = find("c", "fixed-rate").p50 - find("d", "fixed-rate").p50;
-  const addedP99 = find("c", "fixed-rate").p99 - find("d", "fixed-rate").p99;
+    runs.find((run) => run.id === id && run.mode === mode);
+  const max = (id: string) => find(id, "throughput")?.rps ?? Number.NaN;
+  const ratio = (id: string, of = "a") => max(id) / max(of);
+  /** CPU µs per request of one group during one row's saturation run. */
+  const cpuOf = (id: string, group: string) =>
+    cpuRuns
+      .find((run) => run.id === id && run.mode === "throughput")
+      ?.groups.find((one) => one.group === group)?.usPerRequest ?? Number.NaN;
+  const addedP50 = (find("c", "fixed-rate")?.p50 ?? 0) - (find("d", "fixed-rate")?.p50 ?? 0);
+  const addedP99 = (find("c", "fixed-rate")?.p99 ?? 0) - (find("d", "fixed-rate")?.p99 ?? 0);
   const processes = memory.report();
-  const worstIdle = processes.reduce((worst, one) => (one.idleMb > worst.idleMb ? one : worst));
+  const services = processes.filter((one) => meshPids.has(one.pid));
+  const worstIdle = services.reduce((worst, one) => (one.idleMb > worst.idleMb ? one : worst));
+  const meshIdle = services.reduce((sum, one) => sum + one.idleMb, 0);
+  const x = (value: number, digits = 2) => `${value.toFixed(digits)}x`;
+  const us = (value: number) => `${value.toFixed(0)} µs`;
+  const check = (name: string, value: string, goal: string, met: boolean): TargetCheck => ({
+    name,
+    value,
+    goal,
+    met,
+  });
+  const authCpu = cpuOf("e", "gateway (auth)") / cpuOf("b", "gateway");
   const targetChecks: TargetCheck[] = [
-    {
-      name: "(b) / (a) throughput",
-      value: `${ratio("b").toFixed(2)}x`,
-      goal: ">= 0.40x",
-      met: ratio("b") >= 0.4,
-    },
-    {
-      name: "auth cost: (e) / (b) throughput",
-      value: `${(find("e", "throughput").rps / find("b", "throughput").rps).toFixed(3)}x`,
-      goal: ">= 0.95x (auth adds <= 5%)",
-      met: find("e", "throughput").rps / find("b", "throughput").rps >= 0.95,
-    },
-    {
-      name: "(c) / (a) throughput",
-      value: `${ratio("c").toFixed(2)}x`,
-      goal: ">= 0.25x",
-      met: ratio("c") >= 0.25,
-    },
-    {
-      name: `added p50 (c - d) @ ${rate}/s`,
-      value: `${addedP50.toFixed(2)} ms`,
-      goal: "<= 1.5 ms",
-      met: addedP50 <= 1.5,
-    },
-    {
-      name: `added p99 (c - d) @ ${rate}/s`,
-      value: `${addedP99.toFixed(2)} ms`,
-      goal: "<= 5 ms",
-      met: addedP99 <= 5,
-    },
-    {
-      name: "idle RSS, largest process",
-      value: `${worstIdle.idleMb.toFixed(1)} MB (${worstIdle.name})`,
-      goal: "<= 60 MB each",
-      met: processes.every((one) => one.idleMb <= 60),
-    },
+    check("(b) / (a) throughput", x(ratio("b")), ">= 0.40x", ratio("b") >= 0.4),
+    check(
+      "auth cost: gateway CPU/request (e) / (b)",
+      x(authCpu, 3),
+      "<= 1.05x (auth adds <= 5%)",
+      authCpu <= 1.05,
+    ),
+    check("auth cost: throughput (e) / (b)", x(ratio("e", "b"), 3), ">= 0.95x", ratio("e", "b") >= 0.95),
+    check("(c) / (a) throughput", x(ratio("c")), ">= 0.25x", ratio("c") >= 0.25),
+    check("(d) / (a) throughput", x(ratio("d")), ">= 0.30x", ratio("d") >= 0.3),
+    check("(c) / (d) throughput", x(ratio("c", "d")), ">= 0.50x", ratio("c", "d") >= 0.5),
+    check(
+      "(c) gateway CPU per miss vs owners'",
+      `${us(cpuOf("c", "gateway (miss)"))} vs ${us(cpuOf("c", "owners"))}`,
+      "gateway <= owners",
+      cpuOf("c", "gateway (miss)") <= cpuOf("c", "owners"),
+    ),
+    ...(nginx
+      ? [
+          check("(b) / nginx hit throughput", x(ratio("b", "n-hit")), ">= 1.00x", ratio("b", "n-hit") >= 1),
+          check(
+            "(c) / nginx miss throughput",
+            x(ratio("c", "n-miss")),
+            ">= 0.80x",
+            ratio("c", "n-miss") >= 0.8,
+          ),
+        ]
+      : []),
+    check(`added p50 (c - d) @ ${rate}/s`, `${addedP50.toFixed(2)} ms`, "<= 1.5 ms", addedP50 <= 1.5),
+    check(`added p99 (c - d) @ ${rate}/s`, `${addedP99.toFixed(2)} ms`, "<= 5 ms", addedP99 <= 5),
+    check(
+      "idle RSS, largest mesh process",
+      `${worstIdle.idleMb.toFixed(1)} MB (${worstIdle.name})`,
+      "<= 50 MB each",
+      services.every((one) => one.idleMb <= 50),
+    ),
+    check(
+      `idle RSS, the make run mesh (${services.length} processes)`,
+      `${meshIdle.toFixed(0)} MB`,
+      "<= 350 MB",
+      meshIdle <= 350,
+    ),
   ];
+  if (peerNote) notes.push(peerNote);
   const report: BenchReport = {
     startedAt,
     machine: { cpus: cpus().length, bun: Bun.version, loadGenerator: LOAD_GENERATOR },
     runs,
+    cpu: cpuRuns,
     memory: processes,
     targets: targetChecks,
     notes,

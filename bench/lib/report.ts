@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { CpuRun } from "./cpu.ts";
 import type { ProcessMemory } from "./rss.ts";
 import type { RunResult } from "./stats.ts";
 
@@ -20,6 +21,8 @@ export interface BenchReport {
   startedAt: string;
   machine: { cpus: number; bun: string; loadGenerator: string };
   runs: RunResult[];
+  /** CPU per request of every process group in each run's measured window (the headline). */
+  cpu: CpuRun[];
   memory: ProcessMemory[];
   targets: TargetCheck[];
   notes: string[];
@@ -40,7 +43,43 @@ export function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-/** The printed report: runs with ratio to (a), memory, targets. */
+/** Groups that are not shown as their own column: whatever else the system spent meanwhile. */
+const CPU_COLUMNS = ["owners", "redis"] as const;
+
+/**
+ * The CPU one request cost at saturation, by process: the row's front process, the owners, Redis (their
+ * sum is the request's total), then the rest of the system's background and the load generator. Fixed-rate
+ * windows are left out: at a low rate the processes' idle work (timers, heartbeats) dominates the quotient.
+ */
+export function cpuRows(runs: CpuRun[]): string[][] {
+  return runs
+    .filter((run) => run.mode === "throughput")
+    .map((run) => {
+      const of = (group: string) => run.groups.find((one) => one.group === group)?.usPerRequest;
+      const front = run.front ?? "";
+      const shown = new Set<string>([front, ...CPU_COLUMNS, "load generator"]);
+      const rest = run.groups
+        .filter((one) => !shown.has(one.group))
+        .reduce((sum, one) => sum + one.usPerRequest, 0);
+      const serverSide = [front, ...CPU_COLUMNS]
+        .filter((group, i, all) => all.indexOf(group) === i)
+        .reduce((sum, group) => sum + (of(group) ?? 0), 0);
+      const cell = (value: number | undefined) => (value === undefined ? "-" : fixed(value, 0));
+      return [
+        run.id,
+        run.mode === "fixed-rate" ? "fixed" : "max",
+        front,
+        cell(of(front)),
+        front === "owners" ? "(front)" : cell(of("owners")),
+        cell(of("redis")),
+        cell(serverSide),
+        cell(rest),
+        cell(of("load generator")),
+      ];
+    });
+}
+
+/** The printed report: CPU per request (the headline), runs with ratio to (a), memory, targets. */
 export function renderText(report: BenchReport): string {
   const baseline = report.runs.find((run) => run.id === "a" && run.mode === "throughput");
   const runRows = report.runs.map((run) => [
@@ -65,6 +104,22 @@ export function renderText(report: BenchReport): string {
   const targetRows = report.targets.map((t) => [t.name, t.value, t.goal, t.met ? "met" : "MISSED"]);
   return [
     `vetmesh bench — ${report.startedAt}, ${report.machine.cpus} cores, bun ${report.machine.bun}, load: ${report.machine.loadGenerator}`,
+    "",
+    "CPU µs per request, by process (utime+stime from /proc/<pid>/stat over each measured window; the headline)",
+    table(
+      [
+        "id",
+        "load",
+        "front process",
+        "front",
+        "owners",
+        "redis",
+        "total",
+        "rest of system",
+        "load generator",
+      ],
+      cpuRows(report.cpu),
+    ),
     "",
     table(
       [
@@ -154,8 +209,25 @@ export function renderSvg(report: BenchReport): string {
       ],
     })),
   );
+  const cpuMax = report.cpu.filter((run) => run.mode === "throughput");
+  panel(
+    panelHeight * 2,
+    "CPU µs per request at saturation: front process blue, owners orange, Redis green",
+    cpuMax.map((run) => {
+      const of = (group: string | undefined) =>
+        run.groups.find((one) => one.group === group)?.usPerRequest ?? 0;
+      return {
+        label: `(${run.id})`,
+        values: [
+          { value: of(run.front), color: "#4878a8", tag: fixed(of(run.front), 0) },
+          { value: run.front === "owners" ? 0 : of("owners"), color: "#e08a2c", tag: fixed(of("owners"), 0) },
+          { value: of("redis"), color: "#5a9e5a", tag: fixed(of("redis"), 0) },
+        ],
+      };
+    }),
+  );
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panelHeight * 2}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panelHeight * 3}" font-family="sans-serif">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     ...parts,
     "</svg>",

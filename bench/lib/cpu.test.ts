@@ -1,0 +1,51 @@
+import { describe, expect, test } from "bun:test";
+import { childPids, cpuTicksOfStat, createCpuMeter, readCpuMs } from "./cpu.ts";
+
+/** Burns at least `ms` of this process's CPU (measured by the runtime, not the wall clock). */
+function burnCpu(ms: number) {
+  const start = process.cpuUsage();
+  let x = 0;
+  while ((process.cpuUsage(start).user + process.cpuUsage(start).system) / 1000 < ms) x += Math.sqrt(x + 1);
+  return x;
+}
+
+describe("CPU per request from /proc/<pid>/stat", () => {
+  test("utime + stime are read after the command name, even one with spaces and parentheses", () => {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ...
+    const line = "4242 (a (weird) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 1 0 100";
+    expect(cpuTicksOfStat(line)).toBe(325);
+  });
+
+  test("this process's CPU time grows by about the CPU it burned", () => {
+    const before = readCpuMs("self") ?? Number.NaN;
+    burnCpu(200);
+    const spent = (readCpuMs("self") ?? Number.NaN) - before;
+    // Ticks are 10 ms: allow one tick of rounding at each end.
+    expect(spent).toBeGreaterThanOrEqual(180);
+  });
+
+  test("a meter window divides each group's CPU by the requests completed", () => {
+    const meter = createCpuMeter();
+    meter.add("bench", "self");
+    const window = meter.window();
+    burnCpu(100);
+    const run = window.end({ id: "x", label: "burn", mode: "throughput" }, 1000);
+    const share = run.groups.find((one) => one.group === "bench");
+    expect(share?.ms).toBeGreaterThanOrEqual(80);
+    expect(share?.usPerRequest).toBeCloseTo((share?.ms ?? 0) * 1, 6);
+  });
+
+  test("childPids finds a child this process spawned", async () => {
+    const child = Bun.spawn(["sleep", "5"]);
+    try {
+      expect(childPids(process.pid)).toContain(child.pid);
+    } finally {
+      child.kill();
+      await child.exited;
+    }
+  });
+
+  test("a process that is gone reads as undefined", () => {
+    expect(readCpuMs(2 ** 22 + 12345)).toBeUndefined();
+  });
+});
