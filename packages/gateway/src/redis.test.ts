@@ -20,7 +20,10 @@ test.skipIf(process.env.VETMESH_NO_REDIS === "1")(
     const lines: string[] = [];
     const logger = createLogger({ level: "info", sink: (line) => lines.push(line) });
     const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", 500, logger);
-    await Bun.sleep(300);
+    // Wait for the connection (a busy machine takes longer than any fixed sleep), then a little more
+    // so that a second line, if the code ever wrote one, would be seen.
+    await new Promise((ready) => redis.once("ready", ready));
+    await Bun.sleep(100);
     redis.disconnect();
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual([
       "redis reachable: shared rate limits and cache in use",
