@@ -105,8 +105,8 @@ export interface Mesh {
   /** The veterinary instances (all on one SQLite file, veterinaryDb). */
   veterinaries: TestProcess[];
   veterinaryDb: string;
-  /** Starts one more owner instance on the shared database. */
-  startOwner(name: string): Promise<TestProcess>;
+  /** Starts one more owner instance on the shared database (with the mesh's owner env plus `env`). */
+  startOwner(name: string, env?: Record<string, string>): Promise<TestProcess>;
   /** Starts one more veterinary instance on the shared veterinary database. */
   startVeterinary(name: string): Promise<TestProcess>;
   /** Starts one more gateway with the mesh's env plus `env`. */
@@ -188,11 +188,11 @@ export async function startMesh(options: {
       mesh.others.push(veterinary);
       return veterinary;
     },
-    async startOwner(name) {
+    async startOwner(name, env = {}) {
       const owner = await startProcess({
         name,
         entry: "packages/owner-service/src/main.ts",
-        env: { ...common, INSTANCE_ID: name, DATABASE_URL: `sqlite:${ownerDb}`, ...options.ownerEnv },
+        env: { ...common, INSTANCE_ID: name, DATABASE_URL: `sqlite:${ownerDb}`, ...options.ownerEnv, ...env },
       });
       mesh.owners.push(owner);
       return owner;

@@ -29,6 +29,11 @@ export function kitConfigShape(defaults: { service: string; grpcPort: number; ht
       .default(`${defaults.service}-${hostname()}-${process.pid}`),
     HOST: z.string().min(1).default("127.0.0.1"),
     ADVERTISE_HOST: z.string().min(1).optional(),
+    /**
+     * The gRPC port discovery lists, when something in front of the listener forwards to it (a TCP
+     * proxy, a port mapping; the fault-injection tests put a delay proxy there). Default: the bound port.
+     */
+    ADVERTISE_GRPC_PORT: port.min(1).optional(),
     GRPC_PORT: port.default(defaults.grpcPort),
     HTTP_PORT: port.default(defaults.httpPort),
     DISCOVERY_URL: z.url().optional(),

@@ -128,7 +128,7 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
         instance: {
           service: def.name,
           instanceId: config.INSTANCE_ID,
-          grpcAddress: h2 ? `${advertise}:${grpcPort}` : "",
+          grpcAddress: h2 ? `${advertise}:${config.ADVERTISE_GRPC_PORT ?? grpcPort}` : "",
           httpAddress: `${advertise}:${httpPort}`,
           metadata: { ...def.metadata },
         },
