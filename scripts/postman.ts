@@ -46,8 +46,14 @@ const VARIABLES: Record<string, string> = {
   petId: "{{petId}}",
   appointmentId: "{{appointmentId}}",
   dateTime: "{{dateTime}}",
+  date: "{{date}}",
+  vetId: "{{vetId}}",
+  exceptionId: "{{exceptionId}}",
 };
-const FOLDER_ORDER = ["health", "auth", "owners", "veterinary", "resilience demonstration"];
+/** Query parameters that only narrow a list: off, even where the flow knows a value. */
+const FILTERS = new Set(["vetId"]);
+// Scheduling after veterinary: once the clinic has a vet, a booking must fall in their hours.
+const FOLDER_ORDER = ["health", "auth", "owners", "veterinary", "scheduling", "resilience demonstration"];
 
 const script = (type: "prerequest" | "test", lines: string[]) => ({
   listen: type,
@@ -60,12 +66,13 @@ const COLLECTION_PRE_REQUEST = [
   '  pm.collectionVariables.set("email", "postman-" + Date.now() + "-" + Math.floor(Math.random() * 1e6) + "@clinic.example");',
   "}",
   'pm.collectionVariables.set("dateTime", new Date(Date.UTC(2040, 0, 1) + Math.floor(Math.random() * 5e6) * 60000).toISOString());',
+  'pm.collectionVariables.set("date", pm.collectionVariables.get("dateTime").slice(0, 10));',
 ];
 const COLLECTION_TEST = [
   "// Keep the ids the answers name, for the requests after this one.",
   "let body = {};",
   "try { body = pm.response.json(); } catch (e) {}",
-  'for (const key of ["ownerId", "petId", "appointmentId"]) {',
+  'for (const key of ["ownerId", "petId", "appointmentId", "vetId", "exceptionId"]) {',
   '  if (typeof body[key] === "string" && body[key] !== "") pm.collectionVariables.set(key, body[key]);',
   "}",
 ];
@@ -120,7 +127,7 @@ function prepare(item: Item, spec: Spec): Item {
     if (VARIABLES[key]) variable.value = VARIABLES[key];
   }
   for (const query of request.url.query ?? []) {
-    if (VARIABLES[query.key]) query.value = VARIABLES[query.key]!;
+    if (VARIABLES[query.key] && !FILTERS.has(query.key)) query.value = VARIABLES[query.key]!;
     else query.disabled = true; // optional filters stay visible, off
   }
   for (const header of request.header ?? []) {
@@ -208,6 +215,9 @@ export async function postmanCollection(specText: string): Promise<string> {
       { key: "petId", value: "", type: "string" },
       { key: "appointmentId", value: "", type: "string" },
       { key: "dateTime", value: "", type: "string" },
+      { key: "date", value: "", type: "string" },
+      { key: "vetId", value: "", type: "string" },
+      { key: "exceptionId", value: "", type: "string" },
     ],
   };
   return `${JSON.stringify(collection, null, 2)}\n`;

@@ -129,6 +129,37 @@ describe("the seed flow, checked against the spec", () => {
     expect((await call("POST", "/api/veterinary/vaccinations", vaccination, key)).status).toBe(201);
     expect((await call("GET", `/api/veterinary/pets/${petId}/vaccinations`)).status).toBe(200);
     expect((await call("GET", `/api/veterinary/pets/${petId}/reminders`)).status).toBe(200);
+    // scheduling, after the bookings above (with a vet configured, a booking must fall in their hours)
+    const hours = [{ weekday: 1, start: "09:00", end: "12:00" }];
+    const vet = await call("POST", "/api/veterinary/create-vet", { name: "Dr. Spec", workingHours: hours });
+    expect(vet.status).toBe(201);
+    const vetId = vet.body.vetId;
+    expect((await call("POST", "/api/veterinary/create-vet", { name: "" })).status).toBe(400);
+    expect((await call("GET", "/api/veterinary/vets")).status).toBe(200);
+    expect((await call("GET", "/api/veterinary/appointment-types")).status).toBe(200);
+    expect((await call("GET", `/api/veterinary/slots?date=2031-09-08&vetId=${vetId}`)).status).toBe(200);
+    expect((await call("GET", "/api/veterinary/slots?date=nope")).status).toBe(400);
+    expect((await call("GET", "/api/veterinary/slots?date=2031-09-08&vetId=ghost")).status).toBe(404);
+    const slot = { petId, dateTime: "2031-09-08T09:00:00.000Z", vetId, type: "vaccination" };
+    expect((await call("POST", "/api/veterinary/make-appointment", slot)).status).toBe(201);
+    expect((await call("POST", "/api/veterinary/make-appointment", slot)).status).toBe(409);
+    expect(
+      (await call("POST", "/api/veterinary/set-working-hours", { vetId, workingHours: hours })).status,
+    ).toBe(200);
+    expect(
+      (await call("POST", "/api/veterinary/set-working-hours", { vetId: "ghost", workingHours: [] })).status,
+    ).toBe(404);
+    const exception = await call("POST", "/api/veterinary/add-schedule-exception", {
+      vetId,
+      from: "2031-09-15",
+      to: "2031-09-15",
+    });
+    expect(exception.status).toBe(201);
+    expect((await call("GET", "/api/veterinary/schedule-exceptions?date=2031-09-15")).status).toBe(200);
+    expect((await call("GET", "/api/veterinary/schedule-exceptions")).status).toBe(400);
+    const removal = { exceptionId: exception.body.exceptionId };
+    expect((await call("POST", "/api/veterinary/remove-schedule-exception", removal)).status).toBe(200);
+    expect((await call("POST", "/api/veterinary/remove-schedule-exception", removal)).status).toBe(404);
     expect((await call("DELETE", `/api/owner/remove-data/${encodeURIComponent(email)}`)).status).toBe(200);
     expect((await call("GET", `/api/owner/${encodeURIComponent(email)}/pets`)).status).toBe(404);
     expect((await call("DELETE", `/api/owner/remove-data/${encodeURIComponent(email)}`)).status).toBe(404);

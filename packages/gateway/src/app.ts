@@ -35,6 +35,7 @@ import { createUpstreams, type Upstreams, type UpstreamTransports } from "./resi
 import { REST_FIELD_NAMES, type RouteDeps } from "./routes/context.ts";
 import { registerMeRoute } from "./routes/me.ts";
 import { registerOwnerRoutes } from "./routes/owner.ts";
+import { registerSchedulingRoutes } from "./routes/scheduling.ts";
 import { registerStatusRoutes } from "./routes/status.ts";
 import { registerTestRoutes } from "./routes/test-routes.ts";
 import { registerVeterinaryRoutes } from "./routes/veterinary.ts";
@@ -162,6 +163,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
   registerMeRoute(app, deps, authenticator);
   registerOwnerRoutes(app, deps);
   registerVeterinaryRoutes(app, deps);
+  registerSchedulingRoutes(app, deps);
   registerTestRoutes(app, deps);
   // Generated at the first request, when every route is registered (the spec is fixed for a build).
   let document: ReturnType<typeof createOpenApiDocument> | undefined;

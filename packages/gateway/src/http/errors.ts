@@ -98,6 +98,17 @@ export function restMessage(message: string, field: string, fields: FieldNames):
 }
 
 /**
+ * A field path an upstream names, in REST words: the whole name (`starts_at`
+ * → `dateTime`), or its head (`working_hours[0].end` → `workingHours[0].end`).
+ */
+function restField(raw: string, fields: FieldNames): string {
+  const exact = fields[raw];
+  if (exact) return exact;
+  const head = /^[a-z_]+/.exec(raw)?.[0];
+  return head !== undefined && fields[head] ? `${fields[head]}${raw.slice(head.length)}` : raw;
+}
+
+/**
  * Turns an upstream Connect error into the REST status and body. Messages of
  * client faults and of deliberate upstream errors pass through (the kit
  * already hides unexpected upstream errors behind "internal error"); codes
@@ -123,7 +134,7 @@ export function fromConnectError(
       return { status, body: { error: "Upstream call failed" } };
     default: {
       const raw = errorField(error);
-      const field = raw ? (fields[raw] ?? raw) : undefined;
+      const field = raw ? restField(raw, fields) : undefined;
       if (!field) return { status, body: { error: error.rawMessage } };
       return { status, body: { error: restMessage(error.rawMessage, field, fields), details: { field } } };
     }

@@ -45,6 +45,13 @@ export function check<S extends z.ZodType>(schema: S, input: unknown, whole: str
 export function validationError(error: z.ZodError, input: unknown, whole: string): HttpError {
   const issue = error.issues[0];
   if (!issue) return new HttpError(400, `Invalid ${whole}: invalid value`, whole);
-  const field = issue.path.length > 0 ? issue.path.join(".") : whole;
+  const field = issue.path.length > 0 ? fieldPath(issue.path) : whole;
   return new HttpError(400, `Invalid ${field}: ${describeIssue(issue, input)}`, field);
+}
+
+/** A zod path as the client wrote it: `workingHours[0].start` (indices in brackets, as the services name them). */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+    .join("");
 }

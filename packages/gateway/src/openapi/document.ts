@@ -33,6 +33,10 @@ export function createOpenApiDocument(app: RestApp): Document {
       { name: "owners", description: "Owners and their pets; removal of an owner's data" },
       { name: "veterinary", description: "Appointments, consultation records, vaccinations and reminders" },
       {
+        name: "scheduling",
+        description: "Vets, their working hours, leave and holidays, appointment types and free slots",
+      },
+      {
         name: "resilience demonstration",
         description: "Routes that exercise the gateway's timeout, limiter and breaker",
       },

@@ -52,4 +52,6 @@ export const REST_FIELD_NAMES: Record<string, string> = {
   page_token: "pageToken",
   request_id: "Idempotency-Key",
   vet_id: "vetId",
+  working_hours: "workingHours",
+  exception_id: "exceptionId",
 };

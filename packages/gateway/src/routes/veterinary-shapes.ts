@@ -27,6 +27,18 @@ export const makeBody = z
     dateTime: instant("Start, ISO 8601"),
     durationMinutes: z.number().int().optional(),
     reason: optionalText,
+    vetId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "The vet to book; omit for any vet working and free then" }),
+    type: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "An appointment type, e.g. consultation: gives the default length" }),
   })
   .openapi("MakeAppointment", { example: { petId: PET, dateTime: INSTANT } });
 /** Body of end-appointment (both paths). */
@@ -48,8 +60,8 @@ export const vaccinationBody = z
     notes: optionalText,
   })
   .openapi("RecordVaccination", { example: { petId: PET, vaccine: "rabies", administeredAt: INSTANT } });
-/** A local calendar day. */
-const localDate = z
+/** A local calendar day of the clinic (CLINIC_TIME_ZONE of the veterinary service). */
+export const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-03-29")
   .openapi({ example: "2026-03-29" });

@@ -2,8 +2,9 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-key.ts";
 import { defineRoute, type RestApp } from "../openapi/define-route.ts";
-import { errorResponses, jsonResponse } from "../openapi/responses.ts";
+import { errorResponse, errorResponses, jsonResponse } from "../openapi/responses.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
+import { VET } from "./scheduling-shapes.ts";
 import {
   appointmentSchema,
   appointmentsQuery,
@@ -59,10 +60,21 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       responses: {
         201: jsonResponse(
           "Made",
-          z.object({ message: z.literal("Appointment made"), appointmentId: z.string() }),
+          z.object({
+            message: z.literal("Appointment made"),
+            appointmentId: z.string(),
+            vetId: z
+              .string()
+              .optional()
+              .openapi({ description: "The vet booked; absent when the clinic has no vets configured" }),
+          }),
           { message: "Appointment made", appointmentId: ID },
         ),
-        ...errorResponses(400, 404, 409),
+        ...errorResponses(400, 404),
+        409: errorResponse(
+          "The pet already has an appointment then, or the vet is busy, not working then or on leave",
+          { error: `vet ${VET} is busy at that time` },
+        ),
       },
     },
     async (c, { body }) => {
@@ -76,11 +88,15 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
             durationMinutes: body.durationMinutes,
             reason: body.reason,
             requestId,
+            vetId: body.vetId,
+            type: body.type,
           },
           options,
         ),
       );
-      return c.json({ message: "Appointment made", appointmentId: res.appointment?.id ?? "" }, 201);
+      // The first version's answer, plus the vet booked where the clinic has vets (additive).
+      const vetId = orUndefined(res.appointment?.vetId ?? "");
+      return c.json({ message: "Appointment made", appointmentId: res.appointment?.id ?? "", vetId }, 201);
     },
   );
 
