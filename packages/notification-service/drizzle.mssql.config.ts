@@ -4,5 +4,5 @@ import { defineConfig } from "drizzle-kit";
 export default defineConfig({
   dialect: "mssql",
   schema: "./src/db/schema-mssql.ts",
-  out: "./src/db/drizzle/mssql",
+  out: "./drizzle/mssql",
 });

@@ -4,5 +4,5 @@ import { defineConfig } from "drizzle-kit";
 export default defineConfig({
   dialect: "sqlite",
   schema: "./src/db/schema-sqlite.ts",
-  out: "./src/db/drizzle/sqlite",
+  out: "./drizzle/sqlite",
 });

@@ -3,45 +3,15 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeMigrationDrift } from "@vetmesh/kit/db/testing";
+import { LAYOUT } from "./migrations.ts";
 
-const packageDir = join(import.meta.dir, "..", "..");
+const packageDir = LAYOUT.packageDir;
 const dir = mkdtempSync(join(tmpdir(), "notification-migrations-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function explain(dialect: "sqlite" | "mssql"): Promise<unknown> {
-  const child = Bun.spawn(
-    [
-      process.execPath,
-      "x",
-      "drizzle-kit",
-      "generate",
-      "--dialect",
-      dialect,
-      "--schema",
-      `./src/db/schema-${dialect}.ts`,
-      "--out",
-      `./src/db/drizzle/${dialect}`,
-      "--explain",
-      "--output",
-      "json",
-    ],
-    { cwd: packageDir, stdout: "pipe", stderr: "pipe" },
-  );
-  const timer = setTimeout(() => child.kill(), 60_000);
-  const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
-  clearTimeout(timer);
-  expect(code).toBe(0);
-  return JSON.parse(out.trim().split("\n").at(-1) ?? "null");
-}
-
-describe("committed migrations match the schemas (drizzle-kit generate --explain)", () => {
-  test("SQLite", async () => {
-    expect(await explain("sqlite")).toEqual({ status: "no_changes", dialect: "sqlite" });
-  }, 60_000);
-  test("SQL Server", async () => {
-    expect(await explain("mssql")).toEqual({ status: "no_changes", dialect: "mssql" });
-  }, 60_000);
-});
+/** The kit's one drift suite: committed migrations are what drizzle-kit generates from the schema. */
+describeMigrationDrift(LAYOUT);
 
 describe("migrations at start", () => {
   test("four processes opening one new SQLite file at once all succeed and apply it once", async () => {

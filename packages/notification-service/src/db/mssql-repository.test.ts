@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
+import { onMssqlIfReachable } from "@vetmesh/kit/db/testing";
 import { drizzle, getMsSqlConnectionParams } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { mssqlStatements } from "./mssql-repository.ts";
 import { openOutboxRepository } from "./open-repository.ts";
-import { outboxRepositoryContract } from "./repository.contract.ts";
+import { repositoryContract } from "./repository.contract.ts";
 import type { OutboxRepository } from "./repository.ts";
 
 describe("SQL Server statements (drizzle.mock().toSQL())", () => {
@@ -56,18 +57,13 @@ describe("SQL Server statements (drizzle.mock().toSQL())", () => {
   });
 });
 
-const mssqlUrl = process.env.MSSQL_URL;
-if (mssqlUrl) {
-  outboxRepositoryContract("outbox repository contract on SQL Server (MSSQL_URL)", async () => {
-    const repo: OutboxRepository = await openOutboxRepository(mssqlUrl);
-    const params = getMsSqlConnectionParams(mssqlUrl);
+onMssqlIfReachable("outbox repository contract on SQL Server", (url) =>
+  repositoryContract("outbox repository contract on SQL Server (MSSQL_URL)", async () => {
+    const repo: OutboxRepository = await openOutboxRepository(url);
+    const params = getMsSqlConnectionParams(url);
     const pool = await new mssql.ConnectionPool(params as mssql.config).connect();
     await pool.request().query("delete from outbox_messages");
     await pool.close();
     return repo;
-  });
-} else {
-  describe.skip("outbox repository contract on SQL Server — skipped: MSSQL_URL is not set (no SQL Server on this machine)", () => {
-    test("needs MSSQL_URL", () => {});
-  });
-}
+  }),
+);

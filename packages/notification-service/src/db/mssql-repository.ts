@@ -5,7 +5,7 @@ import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle, getMsSqlConnectionParams, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { ERASED_MESSAGE_FIELDS, type OutboxRecord } from "../domain/outbox.ts";
-import { migrationsFolder } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations.ts";
 import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-mssql.ts";
 
@@ -210,7 +210,7 @@ export async function openMssqlOutboxRepository(url: string): Promise<OutboxRepo
   const pool = new mssql.ConnectionPool(params);
   await pool.connect();
   try {
-    await applyMssqlMigrations(pool, migrationsFolder.mssql, "vetmesh.notification.migrate");
+    await applyMssqlMigrations(pool, MIGRATIONS.mssql, "vetmesh.notification.migrate");
   } catch (error) {
     await pool.close();
     throw error;

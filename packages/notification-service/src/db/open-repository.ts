@@ -1,5 +1,5 @@
 import { applySqliteMigrations, openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
-import { migrationsFolder } from "./migrate.ts";
+import { MIGRATIONS } from "./migrations.ts";
 import type { OutboxRepository } from "./repository.ts";
 import { createSqliteOutboxRepository } from "./sqlite-repository.ts";
 
@@ -13,7 +13,7 @@ export async function openOutboxRepository(databaseUrl: string): Promise<OutboxR
   const target = parseDatabaseUrl(databaseUrl);
   if (target.dialect === "sqlite") {
     const client = openSqliteFile(target.path);
-    applySqliteMigrations(client, migrationsFolder.sqlite);
+    applySqliteMigrations(client, MIGRATIONS.sqlite);
     return createSqliteOutboxRepository(client);
   }
   const { openMssqlOutboxRepository } = await import("./mssql-repository.ts");

@@ -21,7 +21,7 @@ function message(key: string, recipient = "ann@example.com"): NewMessage {
  * The behaviour every OutboxRepository must have, run against SQLite always
  * and SQL Server when MSSQL_URL is set. `open` returns an empty outbox.
  */
-export function outboxRepositoryContract(name: string, open: () => Promise<OutboxRepository>): void {
+export function repositoryContract(name: string, open: () => Promise<OutboxRepository>): void {
   describe(name, () => {
     let repo: OutboxRepository;
     beforeEach(async () => {

@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openOutboxRepository } from "./open-repository.ts";
-import { outboxRepositoryContract } from "./repository.contract.ts";
+import { repositoryContract } from "./repository.contract.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "notification-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-outboxRepositoryContract("outbox repository contract on SQLite (:memory:)", () =>
+repositoryContract("outbox repository contract on SQLite (:memory:)", () =>
   openOutboxRepository("sqlite::memory:"),
 );
 
 let counter = 0;
-outboxRepositoryContract("outbox repository contract on SQLite (WAL file)", () =>
+repositoryContract("outbox repository contract on SQLite (WAL file)", () =>
   openOutboxRepository(`sqlite:${join(dir, `contract-${++counter}.db`)}`),
 );
 

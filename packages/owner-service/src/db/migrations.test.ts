@@ -1,65 +1,17 @@
 import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { describeMigrationDrift } from "@vetmesh/kit/db/testing";
+import { LAYOUT } from "./migrations.ts";
 
-/**
- * The committed migrations must be exactly what drizzle-kit would generate
- * from the schema: `drizzle-kit generate --explain` is a dry run that diffs
- * the schema against the committed snapshots and reports the planned change.
- */
-const pkg = fileURLToPath(new URL("../..", import.meta.url));
-const kit = join(pkg, "node_modules/.bin/drizzle-kit");
+/** The kit's one drift suite: committed migrations are what drizzle-kit generates from the schema. */
+describeMigrationDrift(LAYOUT);
+
+const pkg = LAYOUT.packageDir;
 const tmp = mkdtempSync(join(tmpdir(), "owner-migrations-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function explain(dialect: "sqlite" | "mssql", schema: string): { status: string } {
-  const out_ = join(pkg, "drizzle", dialect);
-  const args = [
-    "generate",
-    "--dialect",
-    dialect,
-    "--schema",
-    schema,
-    "--out",
-    out_,
-    "--explain",
-    "--output",
-    "json",
-  ];
-  const run = Bun.spawnSync([kit, ...args], { cwd: pkg });
-  const out = run.stdout.toString();
-  const json = out.slice(out.indexOf("{"));
-  if (run.exitCode !== 0 || !json) throw new Error(`drizzle-kit failed: ${out}${run.stderr.toString()}`);
-  return JSON.parse(json);
-}
-
-describe("committed migrations match the schema", () => {
-  for (const dialect of ["sqlite", "mssql"] as const) {
-    const schema = join(pkg, "src/db", `schema-${dialect}.ts`);
-    test(`${dialect}: drizzle-kit plans no change`, () => {
-      expect(explain(dialect, schema).status).toBe("no_changes");
-    }, 30_000);
-    test(`${dialect}: the check does fail when the schema drifts (a column added)`, () => {
-      // Beside the real schema so its imports resolve; removed at once.
-      const drifted = join(pkg, "src/db", `.drifted-${crypto.randomUUID()}.ts`);
-      const source = readFileSync(schema, "utf8").replace(
-        "    email: ",
-        dialect === "sqlite"
-          ? '    nickname: text("nickname"),\n    email: '
-          : '    nickname: nvarchar("nickname", { length: 50 }),\n    email: ',
-      );
-      writeFileSync(drifted, source);
-      try {
-        expect(explain(dialect, drifted).status).not.toBe("no_changes");
-      } finally {
-        rmSync(drifted, { force: true });
-      }
-    }, 30_000);
-  }
-});
 
 describe("start-up migration when instances start together", () => {
   test("eight processes migrating one fresh SQLite file all succeed, each migration applied once", async () => {
@@ -68,10 +20,10 @@ describe("start-up migration when instances start together", () => {
     writeFileSync(
       script,
       `import { applySqliteMigrations, openSqliteFile } from "@vetmesh/kit/db";
-import { SQLITE_MIGRATIONS } from ${JSON.stringify(join(pkg, "src/db/sqlite-repository.ts"))};
+import { MIGRATIONS } from ${JSON.stringify(join(pkg, "src/db/migrations.ts"))};
 const db = openSqliteFile(process.argv[2]!);
 await Bun.sleep(Number(process.argv[3]) - Date.now()); // a start barrier: without it the race rarely happens
-applySqliteMigrations(db, SQLITE_MIGRATIONS);
+applySqliteMigrations(db, MIGRATIONS.sqlite);
 db.close();`,
     );
     // Run from the package so "@vetmesh/kit/db" resolves through its node_modules.

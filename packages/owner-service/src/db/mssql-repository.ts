@@ -1,14 +1,11 @@
-import { fileURLToPath } from "node:url";
 import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
 import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { toSagaStep } from "../domain/records.ts";
+import { MIGRATIONS } from "./migrations.ts";
 import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
 import type { OwnerRepository } from "./repository.ts";
-
-/** Where drizzle-kit writes the SQL Server migrations (committed). */
-export const MSSQL_MIGRATIONS = fileURLToPath(new URL("../../drizzle/mssql", import.meta.url));
 
 /** mssql://user:pass@host:port/db?encrypt=true → a tedious pool config (user and password URL-decoded). */
 export function mssqlPoolConfig(url: string): mssql.config {
@@ -38,7 +35,7 @@ function affected(result: { rowsAffected?: number[] }): number {
 export async function openMssqlRepository(url: string): Promise<OwnerRepository> {
   const pool = new mssql.ConnectionPool(mssqlPoolConfig(url));
   await pool.connect();
-  await applyMssqlMigrations(pool, MSSQL_MIGRATIONS, "vetmesh.owner.migrate");
+  await applyMssqlMigrations(pool, MIGRATIONS.mssql, "vetmesh.owner.migrate");
   return createMssqlRepository(drizzle({ client: pool }), () => pool.close());
 }
 

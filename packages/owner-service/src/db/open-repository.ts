@@ -1,6 +1,7 @@
 import { applySqliteMigrations, openSqliteFile, parseDatabaseUrl } from "@vetmesh/kit/db";
+import { MIGRATIONS } from "./migrations.ts";
 import type { OwnerRepository } from "./repository.ts";
-import { createSqliteRepository, SQLITE_MIGRATIONS } from "./sqlite-repository.ts";
+import { createSqliteRepository } from "./sqlite-repository.ts";
 
 /**
  * Opens the database DATABASE_URL names, applies the committed migrations and
@@ -14,6 +15,6 @@ export async function openRepository(databaseUrl: string): Promise<OwnerReposito
     return openMssqlRepository(target.url);
   }
   const client = openSqliteFile(target.path);
-  applySqliteMigrations(client, SQLITE_MIGRATIONS);
+  applySqliteMigrations(client, MIGRATIONS.sqlite);
   return createSqliteRepository(client);
 }

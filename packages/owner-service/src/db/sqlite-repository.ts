@@ -1,14 +1,10 @@
 import type { Database } from "bun:sqlite";
-import { fileURLToPath } from "node:url";
 import { isSqliteUniqueViolation, sqliteHealth } from "@vetmesh/kit/db";
 import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import { ERASED_EMAIL, type SagaRecord, toSagaStep } from "../domain/records.ts";
 import type { OwnerRepository } from "./repository.ts";
 import { owners, pets, removalSagas } from "./schema-sqlite.ts";
-
-/** Where drizzle-kit writes the SQLite migrations (committed). */
-export const SQLITE_MIGRATIONS = fileURLToPath(new URL("../../drizzle/sqlite", import.meta.url));
 
 function toSaga(row: typeof removalSagas.$inferSelect): SagaRecord {
   return { ...row, step: toSagaStep(row.step) };

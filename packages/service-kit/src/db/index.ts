@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { HealthCheck } from "../status.ts";
 
 export { isSqliteBusy } from "./busy-error.ts";
+export { type Dialect, type MigrationLayout, migrationLayout } from "./layout.ts";
 export { applySqliteMigrations } from "./migrations.ts";
 export { retryWhileBusy } from "./sqlite-busy.ts";
 

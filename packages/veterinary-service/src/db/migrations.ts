@@ -1,7 +1,7 @@
-import { fileURLToPath } from "node:url";
+import { migrationLayout } from "@vetmesh/kit/db";
 
-/** Where the committed drizzle-kit migrations of each dialect live. */
-export const MIGRATIONS = {
-  sqlite: fileURLToPath(new URL("../../drizzle/sqlite", import.meta.url)),
-  mssql: fileURLToPath(new URL("../../drizzle/mssql", import.meta.url)),
-} as const;
+/** This service's schemas and migrations in the kit's one layout (drizzle/<dialect>, src/db/schema-<dialect>.ts). */
+export const LAYOUT = migrationLayout(new URL("../..", import.meta.url));
+
+/** Where the committed drizzle-kit migrations of each dialect live (applied at start by the kit's runners). */
+export const MIGRATIONS = LAYOUT.migrations;

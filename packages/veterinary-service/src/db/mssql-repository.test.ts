@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { onMssqlIfReachable } from "@vetmesh/kit/db/testing";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
@@ -16,8 +17,8 @@ import {
 } from "./mssql-repository.ts";
 import { exceptionsWhere, vetOverlapWhere } from "./mssql-schedule.ts";
 import { erasedPetLockQuery, erasedPetQuery, insertTombstonesQuery } from "./mssql-tombstones.ts";
+import { repositoryContract } from "./repository.contract.ts";
 import type { VeterinaryRepository } from "./repository.ts";
-import { repositoryContract } from "./repository-contract.ts";
 import { appointments, reminders, scheduleExceptions, vaccinations } from "./schema-mssql.ts";
 import { ERASE_CHUNK } from "./sqlite-repository.ts";
 
@@ -182,24 +183,19 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
   });
 });
 
-const MSSQL_URL = process.env.MSSQL_URL;
 const opened: VeterinaryRepository[] = [];
 afterAll(async () => {
   for (const repo of opened) await repo.close();
 });
 
-if (MSSQL_URL) {
+onMssqlIfReachable("VeterinaryRepository contract (mssql)", (url) =>
   repositoryContract("mssql via MSSQL_URL", async () => {
-    const repo = await createMssqlRepository({ url: MSSQL_URL });
+    const repo = await createMssqlRepository({ url });
     opened.push(repo);
-    const pool = await new mssql.ConnectionPool(MSSQL_URL).connect();
+    const pool = await new mssql.ConnectionPool(url).connect();
     for (const table of ["consultation_records", "appointments", "vaccinations", "reminders", "erased_pets"])
       await pool.request().query(`DELETE FROM [${table}]`);
     await pool.close();
     return repo;
-  });
-} else {
-  describe.skip("VeterinaryRepository contract (mssql) — skipped: MSSQL_URL is not set (no SQL Server on this machine)", () => {
-    test("contract suite", () => {});
-  });
-}
+  }),
+);

@@ -1,7 +1,7 @@
 /**
  * The one storage interface the veterinary service's RPCs talk to. Both
  * dialects implement it (sqlite-repository.ts, mssql-repository.ts) and the
- * same contract suite (repository-contract.ts) runs against each. Every
+ * same contract suite (repository.contract.ts) runs against each. Every
  * method that writes more than one row does so in one local transaction.
  */
 

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { repositoryContract } from "./repository.contract.ts";
 import type { VeterinaryRepository } from "./repository.ts";
-import { repositoryContract } from "./repository-contract.ts";
 import { createSqliteRepository } from "./sqlite-repository.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "vet-sqlite-"));

@@ -1,22 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { OwnerRecord, PetRecord, SagaRecord } from "../domain/records.ts";
-import { openRepository } from "./open-repository.ts";
 import type { OwnerRepository } from "./repository.ts";
-
-/** The same suite against every dialect this machine can reach. */
-const dir = mkdtempSync(join(tmpdir(), "owner-contract-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const mssqlUrl = process.env.MSSQL_URL;
-const dialects: Array<{ name: string; url?: string; why?: string }> = [
-  { name: "sqlite", url: `sqlite:${join(dir, "owner.db")}` },
-  mssqlUrl
-    ? { name: "mssql", url: mssqlUrl }
-    : { name: "mssql", why: "skipped: MSSQL_URL is not set (no SQL Server on this machine)" },
-];
 
 const run = crypto.randomUUID().slice(0, 8);
 const owner = (n: number): OwnerRecord => ({
@@ -48,18 +32,16 @@ const saga = (o: OwnerRecord, n = 0): SagaRecord => ({
   completedAt: null,
 });
 
-for (const dialect of dialects) {
-  const url = dialect.url;
-  if (!url) {
-    describe.skip(`OwnerRepository contract on ${dialect.name} — ${dialect.why}`, () => {
-      test("not run", () => {});
-    });
-    continue;
-  }
-  describe(`OwnerRepository contract on ${dialect.name}`, () => {
+/**
+ * The one OwnerRepository contract: every adapter must pass it, so the
+ * service behaves the same on SQLite and on SQL Server. `open` gives a fresh
+ * repository; the suite closes it.
+ */
+export function repositoryContract(name: string, open: () => Promise<OwnerRepository>): void {
+  describe(`OwnerRepository contract on ${name}`, () => {
     let repo: OwnerRepository;
     beforeAll(async () => {
-      repo = await openRepository(url);
+      repo = await open();
     });
     afterAll(async () => {
       await repo.close();

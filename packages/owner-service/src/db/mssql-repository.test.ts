@@ -1,8 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { onMssqlIfReachable } from "@vetmesh/kit/db/testing";
 import { drizzle } from "drizzle-orm/node-mssql";
 import type { OwnerRecord, PetRecord, SagaRecord } from "../domain/records.ts";
 import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
 import { createMssqlRepository, mssqlPoolConfig } from "./mssql-repository.ts";
+import { openRepository } from "./open-repository.ts";
+import { repositoryContract } from "./repository.contract.ts";
 
 /**
  * SQL Server cannot run here, so the adapter is checked at the SQL drizzle
@@ -222,3 +225,7 @@ describe("mssql URL parsing", () => {
     });
   });
 });
+
+onMssqlIfReachable("OwnerRepository contract on mssql", (url) =>
+  repositoryContract("mssql", () => openRepository(url)),
+);
