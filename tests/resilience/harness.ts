@@ -50,6 +50,9 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+/** Whether a test can set a running process's resource limits (util-linux prlimit; the disk-full test). */
+export const hasPrlimit = Bun.which("prlimit") !== null;
+
 /** Whether the private-redis tests can run here. */
 export const hasRedisServer = Bun.which("redis-server") !== null;
 
@@ -106,7 +109,11 @@ export interface Mesh {
   veterinaries: TestProcess[];
   veterinaryDb: string;
   /** Starts one more owner instance on the shared database (with the mesh's owner env plus `env`). */
-  startOwner(name: string, env?: Record<string, string>): Promise<TestProcess>;
+  startOwner(
+    name: string,
+    env?: Record<string, string>,
+    spawn?: Pick<Parameters<typeof startProcess>[0], "ignoreFileSizeSignal">,
+  ): Promise<TestProcess>;
   /** Starts one more veterinary instance on the shared veterinary database. */
   startVeterinary(name: string): Promise<TestProcess>;
   /** Starts one more gateway with the mesh's env plus `env`. */
@@ -188,8 +195,9 @@ export async function startMesh(options: {
       mesh.others.push(veterinary);
       return veterinary;
     },
-    async startOwner(name, env = {}) {
+    async startOwner(name, env = {}, spawn = {}) {
       const owner = await startProcess({
+        ...spawn,
         name,
         entry: "packages/owner-service/src/main.ts",
         env: { ...common, INSTANCE_ID: name, DATABASE_URL: `sqlite:${ownerDb}`, ...options.ownerEnv, ...env },

@@ -33,9 +33,16 @@ export async function startProcess(options: {
   entry: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * Start with SIGXFSZ ignored (bash `trap '' XFSZ`, kept across exec), so that a file size limit
+   * set later (`prlimit --fsize`) fails the process's writes the way a full disk does, instead of
+   * killing it: the fault-injection tests' "disk full".
+   */
+  ignoreFileSizeSignal?: boolean;
 }): Promise<TestProcess> {
+  const direct = [process.execPath, resolve(ROOT, options.entry)];
   const proc = spawn({
-    cmd: [process.execPath, resolve(ROOT, options.entry)],
+    cmd: options.ignoreFileSizeSignal ? ["bash", "-c", `trap '' XFSZ; exec "$0" "$1"`, ...direct] : direct,
     cwd: ROOT,
     env: {
       ...process.env,

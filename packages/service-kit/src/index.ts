@@ -7,6 +7,13 @@ export {
   millis,
 } from "./config.ts";
 export {
+  isStorageFault,
+  STORAGE_FAULT_WORDS,
+  type StorageFault,
+  storageFault,
+  UNAVAILABLE_REASON_HEADER,
+} from "./db/storage-fault.ts";
+export {
   type EmailAddressResult,
   MAX_DOMAIN_LENGTH,
   MAX_EMAIL_ADDRESS_LENGTH,

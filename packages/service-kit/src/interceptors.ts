@@ -1,5 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { isSqliteBusy } from "./db/busy-error.ts";
+import { STORAGE_FAULT_WORDS, storageFault, UNAVAILABLE_REASON_HEADER } from "./db/storage-fault.ts";
 import { DomainError, domainToConnectError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import type { KitMetrics } from "./metrics.ts";
@@ -87,6 +88,14 @@ function toClientError(error: unknown, requestId: string, logger: Logger, method
   if (isSqliteBusy(error)) {
     logger.warn("database busy; answered Unavailable", { method });
     return new ConnectError("database busy, try again", Code.Unavailable);
+  }
+  const fault = storageFault(error);
+  if (fault) {
+    // Disk full, read-only file, I/O error: the write was rolled back; say why, not "internal error".
+    logger.error("storage refused the call; answered Unavailable", { method, fault, error });
+    return new ConnectError(STORAGE_FAULT_WORDS[fault], Code.Unavailable, {
+      [UNAVAILABLE_REASON_HEADER]: fault,
+    });
   }
   logger.error("unexpected error", { method, error });
   return new ConnectError(`internal error (request id ${requestId})`, Code.Internal);

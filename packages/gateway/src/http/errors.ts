@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { errorField } from "@vetmesh/kit";
+import { errorField, isStorageFault, STORAGE_FAULT_WORDS, UNAVAILABLE_REASON_HEADER } from "@vetmesh/kit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /**
@@ -123,8 +123,14 @@ export function fromConnectError(
   switch (error.code) {
     case Code.DeadlineExceeded:
       return { status, body: { error: MESSAGES.timedOut } };
-    case Code.Unavailable:
+    case Code.Unavailable: {
+      // A service whose storage refused the write (disk full, read-only) says so; any other reason stays generic.
+      const reason = error.metadata.get(UNAVAILABLE_REASON_HEADER);
+      if (isStorageFault(reason)) {
+        return { status, body: { error: `${MESSAGES.unavailable}: ${STORAGE_FAULT_WORDS[reason]}` } };
+      }
       return { status, body: { error: MESSAGES.unavailable } };
+    }
     case Code.Unauthenticated:
       return { status, body: { error: MESSAGES.unauthorized } };
     case Code.PermissionDenied:
