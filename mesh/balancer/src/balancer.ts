@@ -1,4 +1,4 @@
-import type { Transport } from "@connectrpc/connect";
+import type { Interceptor, Transport } from "@connectrpc/connect";
 import type { Logger } from "@vetmesh/kit";
 import type { Registry } from "prom-client";
 import { connectInstanceTransport, type Endpoint, type InstanceTransportFactory } from "./endpoint.ts";
@@ -20,6 +20,8 @@ export interface BalancerOptions {
   instanceTransport?: InstanceTransportFactory;
   /** How long calls in flight to an instance that left may still run before its connection is closed. */
   retireGraceMs?: number;
+  /** Client interceptors on every call to an instance (the kit's tracing ones: a span per attempt). */
+  interceptors?: readonly Interceptor[];
 }
 
 /** Picks instances of services for outgoing calls; one per process, shared by all clients. */
@@ -44,6 +46,9 @@ interface Entry {
 
 function createCore(options: BalancerOptions, start: (service: string, entry: Entry) => void) {
   const metrics = createBalancerMetrics(options.metrics?.registry);
+  const base = options.instanceTransport ?? connectInstanceTransport;
+  const extra = options.interceptors ?? [];
+  const factory: InstanceTransportFactory = extra.length > 0 ? (endpoint) => base(endpoint, extra) : base;
   const entries = new Map<string, Entry>();
   const entry = (service: string): Entry => {
     let found = entries.get(service);
@@ -54,7 +59,7 @@ function createCore(options: BalancerOptions, start: (service: string, entry: En
       });
       const pool = createServicePool({
         target: service,
-        factory: options.instanceTransport ?? connectInstanceTransport,
+        factory,
         vnodes: options.vnodes,
         outlier: options.outlier,
         metrics,

@@ -1,4 +1,4 @@
-import { kitConfigShape, millis } from "@vetmesh/kit";
+import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
 import { z } from "zod";
 import { DEFAULT_VNODES } from "./ring.ts";
 import { INTERNAL_SERVICE_NAMES } from "./service-table.ts";
@@ -17,6 +17,8 @@ const internalServices = z
 /** Environment of the standalone balancer proxy; parsed once in main.ts. */
 export const configShape = {
   ...kitConfigShape({ service: "balancer", grpcPort: 7501, httpPort: 7502 }),
+  /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
+  ...tracingConfigShape,
   /** Where the instances of every target service come from (the proxy also registers there). */
   DISCOVERY_URL: z.url(),
   BALANCER_VNODES: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_VNODES),

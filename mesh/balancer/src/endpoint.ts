@@ -1,4 +1,4 @@
-import type { Transport } from "@connectrpc/connect";
+import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { forwardRequestId } from "@vetmesh/kit";
 
@@ -17,8 +17,14 @@ export interface InstanceTransport {
   close(): void;
 }
 
-/** Builds the transport to one instance; injectable so tests can count or fake connections. */
-export type InstanceTransportFactory = (endpoint: Endpoint) => InstanceTransport;
+/**
+ * Builds the transport to one instance; injectable so tests can count or fake connections.
+ * `interceptors` run inside the request-id one on every call (the kit's tracing client span).
+ */
+export type InstanceTransportFactory = (
+  endpoint: Endpoint,
+  interceptors?: readonly Interceptor[],
+) => InstanceTransport;
 
 /**
  * The default hop: the Connect protocol with binary protobuf over one HTTP/2
@@ -28,7 +34,7 @@ export type InstanceTransportFactory = (endpoint: Endpoint) => InstanceTransport
  * listener serves both. The session is aborted when the instance leaves, so no
  * socket outlives its instance.
  */
-export const connectInstanceTransport: InstanceTransportFactory = (endpoint) => {
+export const connectInstanceTransport: InstanceTransportFactory = (endpoint, interceptors = []) => {
   const baseUrl = `http://${endpoint.grpcAddress}`;
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
   const transport = createConnectTransport({
@@ -36,15 +42,19 @@ export const connectInstanceTransport: InstanceTransportFactory = (endpoint) => 
     httpVersion: "2",
     useBinaryFormat: true,
     sessionManager,
-    interceptors: [forwardRequestId],
+    interceptors: [forwardRequestId, ...interceptors],
   });
   return { transport, close: () => sessionManager.abort() };
 };
 
 /** The same hop over the gRPC protocol, for upstreams that speak only gRPC. */
-export const grpcInstanceTransport: InstanceTransportFactory = (endpoint) => {
+export const grpcInstanceTransport: InstanceTransportFactory = (endpoint, interceptors = []) => {
   const baseUrl = `http://${endpoint.grpcAddress}`;
   const sessionManager = new Http2SessionManager(baseUrl, { idleConnectionTimeoutMs: 60_000 });
-  const transport = createGrpcTransport({ baseUrl, sessionManager, interceptors: [forwardRequestId] });
+  const transport = createGrpcTransport({
+    baseUrl,
+    sessionManager,
+    interceptors: [forwardRequestId, ...interceptors],
+  });
   return { transport, close: () => sessionManager.abort() };
 };

@@ -1,15 +1,16 @@
-import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createTelemetry, loadConfigOrExit, runService, tracingClientInterceptors } from "@vetmesh/kit";
 import { createBalancer } from "./balancer.ts";
 import { configShape } from "./config.ts";
 import { createProxyApp } from "./proxy.ts";
 import { allowedServices } from "./service-table.ts";
 
 const config = loadConfigOrExit(configShape);
-const { logger, metrics } = createTelemetry("balancer", config);
+const { logger, metrics, tracing } = createTelemetry("balancer", config);
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL,
   logger,
   metrics,
+  interceptors: tracingClientInterceptors(tracing),
   vnodes: config.BALANCER_VNODES,
   outlier: {
     consecutiveFailures: config.BALANCER_EJECT_CONSECUTIVE,
@@ -29,4 +30,5 @@ await runService({
   onShutdown: app.close,
   logger,
   metrics,
+  tracing,
 });

@@ -10,6 +10,8 @@ import {
   type Logger,
   REQUEST_ID_HEADER,
   runWithRequestId,
+  type Tracing,
+  tracingHttpMiddleware,
 } from "@vetmesh/kit";
 import type { AuthMode, TokenVerifier } from "@vetmesh/kit/auth";
 import { WEB_DIST_DIR } from "@vetmesh/web/dist-dir";
@@ -58,6 +60,8 @@ export interface GatewayOptions {
   health?: HealthCheck;
   /** How callers are checked (main.ts builds it from AUTH_*); default: open mode, tokens ignored. */
   auth?: { mode: AuthMode; verifier?: TokenVerifier };
+  /** With tracing on, each request is a server span; off (the default) mounts nothing on the request path. */
+  tracing?: Tracing;
 }
 
 /** The built gateway: the Hono app to serve plus handles tests and main.ts use. */
@@ -123,6 +127,9 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
   const route = createRouteGuard({ authenticator, limiter, metrics, audit, clientIp: clientKey });
 
   const app: RestApp = new OpenAPIHono();
+  // Outermost, so the request's log line and its upstream calls belong to the span.
+  const traceRequest = options.tracing && tracingHttpMiddleware(options.tracing, (c) => c.get("route"));
+  if (traceRequest) app.use("*", traceRequest);
   app.use("*", async function requestId(c, next) {
     const id = acceptRequestId(c.req.header(REQUEST_ID_HEADER));
     await runWithRequestId(id, async () => {

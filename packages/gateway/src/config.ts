@@ -1,4 +1,4 @@
-import { kitConfigShape, millis } from "@vetmesh/kit";
+import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
 import { authConfigShape } from "@vetmesh/kit/auth";
 import { z } from "zod";
 import { parsePolicy } from "./domain/rate-policy.ts";
@@ -27,6 +27,8 @@ const commaList = z
  */
 export const configShape = {
   ...kitConfigShape({ service: "gateway", grpcPort: 0, httpPort: 8080 }),
+  /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
+  ...tracingConfigShape,
   /** Bearer JWTs (jose): mode, key source, audience, issuer. See the README's access table. */
   ...authConfigShape,
   REDIS_URL: z.string().min(1).default("redis://127.0.0.1:6379"),

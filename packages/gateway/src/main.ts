@@ -1,17 +1,24 @@
 import { createBalancer } from "@vetmesh/balancer";
-import { createTelemetry, loadConfigOrExit, type RunningService, runService } from "@vetmesh/kit";
+import {
+  createTelemetry,
+  loadConfigOrExit,
+  type RunningService,
+  runService,
+  tracingClientInterceptors,
+} from "@vetmesh/kit";
 import { createProcessAuthOrExit } from "@vetmesh/kit/auth";
 import { createGatewayApp } from "./app.ts";
 import { configShape } from "./config.ts";
 import { createRedis } from "./redis.ts";
 
 const config = loadConfigOrExit(configShape);
-const { logger, metrics } = createTelemetry("gateway", config);
+const { logger, metrics, tracing } = createTelemetry("gateway", config);
 const auth = createProcessAuthOrExit(config, logger);
 const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
   logger,
   metrics,
+  interceptors: tracingClientInterceptors(tracing),
 });
 const redis = createRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, logger);
 let running: RunningService | undefined;
@@ -21,6 +28,7 @@ const gateway = createGatewayApp({
   metrics,
   redis,
   auth,
+  tracing,
   transports: {
     owner: balancer.transport("owner"),
     veterinary: balancer.transport("veterinary"),
@@ -35,6 +43,7 @@ running = await runService({
   config,
   logger,
   metrics,
+  tracing,
   http: gateway.app,
   onShutdown: async () => {
     await balancer.close();

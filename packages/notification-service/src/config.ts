@@ -1,4 +1,4 @@
-import { kitConfigShape, millis } from "@vetmesh/kit";
+import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
 
@@ -9,6 +9,8 @@ const smtpUrl = z.url().refine((value) => /^smtps?:\/\//.test(value), {
 /** Every variable the notification service reads; parsed once in main.ts. */
 export const configShape = {
   ...kitConfigShape({ service: "notification", grpcPort: 7301, httpPort: 7302 }),
+  /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
+  ...tracingConfigShape,
   DATABASE_URL: databaseUrl.default("sqlite:.data/notification.db"),
   /** smtp://user:pass@host:587 (STARTTLS when the server offers it) or smtps://…:465. Unset: mailbox folder. */
   SMTP_URL: smtpUrl.optional(),

@@ -1,7 +1,7 @@
 import { type ConnectRouter, createClient, type Transport } from "@connectrpc/connect";
 import { NotificationService } from "@vetmesh/contracts/notification/v1/notification";
 import { VeterinaryInternalService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createLogger, type HealthCheck, type KitMetrics, type Logger } from "@vetmesh/kit";
+import { createLogger, type HealthCheck, type KitMetrics, type Logger, type RunInSpan } from "@vetmesh/kit";
 import { openRepository } from "./db/open-repository.ts";
 import type { OwnerRepository } from "./db/repository.ts";
 import { type Clock, createOwners, systemClock } from "./domain/owners.ts";
@@ -28,6 +28,8 @@ export interface OwnerAppOptions {
   resumeSagas?: boolean;
   /** The process registry (the one given to runService), so /metrics shows the saga's series. */
   metrics?: KitMetrics;
+  /** The process tracing's span runner: each saga step attempt becomes a span. */
+  inSpan?: RunInSpan;
 }
 
 /** The built service: what runService needs, plus the repository for tests. */
@@ -79,6 +81,7 @@ export async function createOwnerApp(options: OwnerAppOptions): Promise<OwnerApp
     timing: { ...DEFAULT_TIMING, ...options.saga },
     clock,
     metrics: options.metrics ? createSagaMetrics(options.metrics.registry) : undefined,
+    inSpan: options.inSpan,
   });
   if (options.resumeSagas !== false) saga.start();
   const removalWaitBoundMs = options.removalWaitMs ?? 5_000;

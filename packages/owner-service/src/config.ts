@@ -1,4 +1,4 @@
-import { kitConfigShape, millis } from "@vetmesh/kit";
+import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
 import { authConfigShape } from "@vetmesh/kit/auth";
 import { databaseUrl } from "@vetmesh/kit/db";
 import type { z } from "zod";
@@ -6,6 +6,8 @@ import type { z } from "zod";
 /** Environment of the owner service; parsed once in main.ts. */
 export const configShape = {
   ...kitConfigShape({ service: "owner", grpcPort: 7101, httpPort: 7102 }),
+  /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
+  ...tracingConfigShape,
   /** Who may call the public RPCs: tokens verified here too, not only at the gateway. */
   ...authConfigShape,
   /** `sqlite:<path>` locally (two instances share the file in WAL mode), `mssql://…` in Kubernetes. */

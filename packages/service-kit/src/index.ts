@@ -52,3 +52,13 @@ export { type RunningService, runService, type ServiceDefinition, startService }
 export { createStatusApp, type HealthCheck } from "./status.ts";
 export { createTelemetry, type Telemetry } from "./telemetry.ts";
 export { controlCharacterIn, singleLineReason } from "./text.ts";
+export { type TracingConfig, tracingConfigShape } from "./tracing/config.ts";
+export { tracingHttpMiddleware } from "./tracing/http-middleware.ts";
+export { tracingClientInterceptors, tracingServerInterceptors } from "./tracing/interceptors.ts";
+export {
+  disabledTracing,
+  type RunInSpan,
+  type SpanAttributes,
+  startTracing,
+  type Tracing,
+} from "./tracing/tracing.ts";

@@ -58,9 +58,19 @@ function serialiseError(value: unknown): unknown {
   return value;
 }
 
-/** Creates the process logger. One summary line per request/RPC is written by the kit's interceptors. */
-export function createLogger(options: { level?: LogLevel; base?: LogFields; sink?: LogSink }): Logger {
+/**
+ * Creates the process logger. One summary line per request/RPC is written by the kit's interceptors.
+ * `contextFields` adds per-line fields from the current async context (the trace and span ids when
+ * tracing is on); without it a line costs what it did before.
+ */
+export function createLogger(options: {
+  level?: LogLevel;
+  base?: LogFields;
+  sink?: LogSink;
+  contextFields?: () => LogFields | undefined;
+}): Logger {
   const threshold = rank[options.level ?? "info"];
+  const { contextFields } = options;
   if (!options.sink && !stdoutSink) stdoutSink = createStdoutSink();
   const sink = options.sink ?? (stdoutSink as LogSink);
   const make = (base: LogFields): Logger => {
@@ -69,6 +79,7 @@ export function createLogger(options: { level?: LogLevel; base?: LogFields; sink
       const line: LogFields = { time: new Date().toISOString(), level, ...base, msg };
       const requestId = currentRequestId();
       if (requestId) line.requestId = requestId;
+      if (contextFields) Object.assign(line, contextFields());
       if (fields) for (const [key, value] of Object.entries(fields)) line[key] = serialiseError(value);
       sink(`${JSON.stringify(line)}\n`);
     };

@@ -11,6 +11,8 @@ import type { KitMetrics } from "./metrics.ts";
 import { type Registration, startRegistration } from "./registration.ts";
 import { createStatusApp, type HealthCheck } from "./status.ts";
 import { createTelemetry } from "./telemetry.ts";
+import { tracingServerInterceptors } from "./tracing/interceptors.ts";
+import { disabledTracing, type Tracing } from "./tracing/tracing.ts";
 
 /** What a deployable hands the kit: its name, config, RPCs and checks. */
 export interface ServiceDefinition {
@@ -31,6 +33,8 @@ export interface ServiceDefinition {
   metadata?: Record<string, string>;
   logger?: Logger;
   metrics?: KitMetrics;
+  /** The process's tracing (createTelemetry); its server span wraps every RPC, and the drain flushes it. */
+  tracing?: Tracing;
 }
 
 /** A started process: its bound ports and the handle to drain it. */
@@ -67,11 +71,14 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
   const defaults = def.logger && def.metrics ? undefined : createTelemetry(def.name, config);
   const logger = def.logger ?? defaults!.logger;
   const metrics = def.metrics ?? defaults!.metrics;
+  const tracing = def.tracing ?? defaults?.tracing ?? disabledTracing;
   const inFlight = createInFlight();
   const shutdown = new AbortController();
   let draining = false;
 
+  // Outermost: the kit's summary line and everything the handler does run inside the RPC's span.
   const interceptors = [
+    ...tracingServerInterceptors(tracing),
     createServerInterceptor({ service: def.name, logger, metrics, inFlight }),
     ...(def.interceptors ?? []),
   ];
@@ -161,6 +168,7 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
       for (const session of sessions) session.destroy();
       await bun.stop(true);
       await def.onShutdown?.();
+      await tracing.shutdown();
       logger.info("stopped");
     })();
     return drained;

@@ -1,4 +1,4 @@
-import { kitConfigShape, millis, singleLineReason } from "@vetmesh/kit";
+import { kitConfigShape, millis, singleLineReason, tracingConfigShape } from "@vetmesh/kit";
 import { authConfigShape } from "@vetmesh/kit/auth";
 import { databaseUrl } from "@vetmesh/kit/db";
 import { z } from "zod";
@@ -24,6 +24,8 @@ const days = z.coerce.number().int().min(0).max(3650);
 /** Environment of the veterinary service; parsed once in main.ts. See .env.example for every variable. */
 export const configShape = {
   ...kitConfigShape({ service: "veterinary", grpcPort: 7201, httpPort: 7202 }),
+  /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
+  ...tracingConfigShape,
   /** Who may call the public RPCs: tokens verified here too, not only at the gateway. */
   ...authConfigShape,
   DATABASE_URL: databaseUrl.default("sqlite:.data/veterinary.db"),

@@ -1,12 +1,12 @@
 import { createBalancer } from "@vetmesh/balancer";
-import { createTelemetry, loadConfigOrExit, runService } from "@vetmesh/kit";
+import { createTelemetry, loadConfigOrExit, runService, tracingClientInterceptors } from "@vetmesh/kit";
 import { createProcessAuthOrExit } from "@vetmesh/kit/auth";
 import { createVeterinaryApp } from "./app.ts";
 import { createProcessClock } from "./clock.ts";
 import { configShape } from "./config.ts";
 
 const config = loadConfigOrExit(configShape);
-const { logger, metrics } = createTelemetry("veterinary", config);
+const { logger, metrics, tracing } = createTelemetry("veterinary", config);
 const auth = createProcessAuthOrExit(config, logger);
 if (!config.DISCOVERY_URL)
   logger.warn("DISCOVERY_URL unset: the owner and notification services cannot be reached");
@@ -14,6 +14,7 @@ const balancer = createBalancer({
   discoveryUrl: config.DISCOVERY_URL ?? "http://127.0.0.1:7001",
   logger,
   metrics,
+  interceptors: tracingClientInterceptors(tracing),
 });
 const app = await createVeterinaryApp({
   databaseUrl: config.DATABASE_URL,
@@ -54,6 +55,7 @@ await runService({
   config,
   logger,
   metrics,
+  tracing,
   routes: app.routes,
   interceptors: [auth.interceptor],
   health: app.health,

@@ -1,4 +1,4 @@
-import type { Logger } from "@vetmesh/kit";
+import type { Logger, RunInSpan } from "@vetmesh/kit";
 import { notFound } from "@vetmesh/kit";
 import type { OwnerRepository } from "../db/repository.ts";
 import type { Clock, Owners } from "./owners.ts";
@@ -65,8 +65,11 @@ export function createRemovalSaga(deps: {
   timing: SagaTiming;
   clock: Clock;
   metrics?: SagaMetrics;
+  /** Wraps each step attempt in a span `removal-saga <step>` (tracing on); default: no span. */
+  inSpan?: RunInSpan;
 }) {
   const { repo, participants, logger, timing, clock } = deps;
+  const inSpan: RunInSpan = deps.inSpan ?? ((_name, _attributes, fn) => fn());
   const stop = new AbortController();
   const running = new Map<string, Promise<void>>();
   let sweeper: ReturnType<typeof setInterval> | undefined;
@@ -107,7 +110,15 @@ export function createRemovalSaga(deps: {
       const saga = await repo.findSaga(id);
       if (!saga || saga.step === "done") return;
       try {
-        await runStep(saga);
+        await inSpan(
+          `removal-saga ${saga.step}`,
+          {
+            "vetmesh.saga.id": id,
+            "vetmesh.saga.step": saga.step,
+            "vetmesh.saga.attempt": saga.attempts + 1,
+          },
+          () => runStep(saga),
+        );
         delay = timing.retryMinMs;
       } catch (error) {
         if (stop.signal.aborted) return;
