@@ -241,14 +241,16 @@ try {
     );
   }
   const runs: RunResult[] = [];
-  const cacheCount = (url: string, result: string) =>
-    scrapeCounter(`${url}/metrics`, "vetmesh_gateway_cache_total", `result="${result}"`);
+  // Metrics are on each gateway's admin port (loopback), not on its public port.
+  const cacheCount = (adminUrl: string, result: string) =>
+    scrapeCounter(`${adminUrl}/metrics`, "vetmesh_gateway_cache_total", `result="${result}"`);
+  const missAdmin = `http://127.0.0.1:${missGateway.adminPort}`;
   const present = (ids: RowId[]) => ids.filter((id) => targets[id]);
   for (const id of present(["a", "b", "e", "c", "d", "n-hit", "n-miss"])) {
     const { label, target, front } = targets[id]!;
     log(`(${id}) ${label}: warm-up ${WARMUP_S}s, then ${DURATION_S}s at ${CONNECTIONS} connections`);
     await throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: WARMUP_S });
-    const before = id === "c" ? await cacheCount(missBase, "hit") : 0;
+    const before = id === "c" ? await cacheCount(missAdmin, "hit") : 0;
     runs.push(
       await measured(front, () =>
         throughputRun({ id, label }, target, { connections: CONNECTIONS, durationS: DURATION_S }),
@@ -256,7 +258,7 @@ try {
     );
     memory.sample();
     if (id === "c") {
-      const hits = (await cacheCount(missBase, "hit")) - before;
+      const hits = (await cacheCount(missAdmin, "hit")) - before;
       notes.push(`(c) cache hits during the measured run: ${hits} (should be ~0)`);
     }
   }
@@ -275,8 +277,8 @@ try {
   }
   memory.sample();
   const hitRatio = await (async () => {
-    const hits = await cacheCount(system.gateway, "hit");
-    const misses = await cacheCount(system.gateway, "miss");
+    const hits = await cacheCount(system.adminUrl("gateway"), "hit");
+    const misses = await cacheCount(system.adminUrl("gateway"), "miss");
     return hits / Math.max(1, hits + misses);
   })();
   notes.push(`(b) gateway cache hit ratio over the whole run: ${(hitRatio * 100).toFixed(2)}%`);

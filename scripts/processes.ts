@@ -17,6 +17,8 @@ export interface ProcessSpec {
   service?: string;
   /** Port of the HTTP/1.1 listener (/status). */
   httpPort: number;
+  /** Port of the admin listener (GET /metrics, on loopback): the HTTP port does not serve metrics. */
+  adminPort: number;
   /** Port of the h2c gRPC listener, if any. */
   grpcPort?: number;
   env: Record<string, string>;
@@ -78,6 +80,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       entry: "mesh/discovery/src/main.ts",
       grpcPort: port(7000),
       httpPort: port(7001),
+      adminPort: port(7002),
       env: { INSTANCE_ID: "discovery-1", DISCOVERY_REDIS_PREFIX: `${layout.redisNamespace}discovery:` },
     },
     // Owner service ×2 sharing one SQLite file (WAL): a registration on either is visible on both at once,
@@ -88,6 +91,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "owner",
       grpcPort: port(7101),
       httpPort: port(7102),
+      adminPort: port(7103),
       env: {
         INSTANCE_ID: "owner-1",
         DATABASE_URL: `sqlite:${data("owner.db")}`,
@@ -101,6 +105,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "owner",
       grpcPort: port(7111),
       httpPort: port(7112),
+      adminPort: port(7113),
       env: {
         INSTANCE_ID: "owner-2",
         DATABASE_URL: `sqlite:${data("owner.db")}`,
@@ -116,6 +121,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "veterinary",
       grpcPort: port(7201),
       httpPort: port(7202),
+      adminPort: port(7203),
       env: {
         INSTANCE_ID: "veterinary-1",
         DATABASE_URL: `sqlite:${data("veterinary.db")}`,
@@ -131,6 +137,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "veterinary",
       grpcPort: port(7211),
       httpPort: port(7212),
+      adminPort: port(7213),
       env: {
         INSTANCE_ID: "veterinary-2",
         DATABASE_URL: `sqlite:${data("veterinary.db")}`,
@@ -148,6 +155,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "notification",
       grpcPort: port(7301),
       httpPort: port(7302),
+      adminPort: port(7303),
       env: {
         INSTANCE_ID: "notification-1",
         DATABASE_URL: `sqlite:${data("notification.db")}`,
@@ -161,6 +169,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "demo",
       grpcPort: port(7401),
       httpPort: port(7402),
+      adminPort: port(7403),
       env: { INSTANCE_ID: "demo-1", DISCOVERY_URL },
     },
     {
@@ -171,6 +180,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       service: "balancer",
       grpcPort: port(7501),
       httpPort: port(7502),
+      adminPort: port(7503),
       env: { INSTANCE_ID: "balancer-1", DISCOVERY_URL },
     },
     {
@@ -180,6 +190,7 @@ export function buildProcesses(layout: Layout): ProcessSpec[] {
       entry: "packages/gateway/src/main.ts",
       service: "gateway",
       httpPort: port(8080),
+      adminPort: port(8081),
       env: {
         INSTANCE_ID: "gateway-1",
         DISCOVERY_URL,

@@ -38,7 +38,7 @@ async function start(spec: ProcessSpec): Promise<Started> {
   const existing = readAlivePid(spec, RUN_DIR);
   if (existing)
     return { spec, pid: existing, reused: true, alive: () => readAlivePid(spec, RUN_DIR) !== undefined };
-  for (const port of [spec.httpPort, spec.grpcPort]) {
+  for (const port of [spec.httpPort, spec.grpcPort, spec.adminPort]) {
     if (port !== undefined && !(await isPortFree(port))) {
       throw new Error(`${spec.name}: port ${port} is already in use by a process make run did not start`);
     }
@@ -52,6 +52,7 @@ async function start(spec: ProcessSpec): Promise<Started> {
       DISCOVERY_TOKEN,
       ...spec.env,
       HTTP_PORT: String(spec.httpPort),
+      ADMIN_PORT: String(spec.adminPort),
       ...(spec.grpcPort !== undefined ? { GRPC_PORT: String(spec.grpcPort) } : {}),
     },
   });
@@ -116,6 +117,8 @@ const rows = started.map((one, index) => ({
   pid: one.pid,
   http: `http://127.0.0.1:${one.spec.httpPort}`,
   grpc: one.spec.grpcPort === undefined ? "-" : `127.0.0.1:${one.spec.grpcPort}`,
+  // GET /metrics is served here only (loopback), not on the http port.
+  admin: `http://127.0.0.1:${one.spec.adminPort}`,
   status: !health[index]
     ? "FAILED"
     : !inDiscovery[index]
@@ -127,7 +130,7 @@ const rows = started.map((one, index) => ({
 }));
 writeFileSync(`${RUN_DIR}/processes.json`, `${JSON.stringify(rows, null, 2)}\n`);
 
-const headers = ["name", "pid", "http", "grpc", "status", "log"] as const;
+const headers = ["name", "pid", "http", "grpc", "admin", "status", "log"] as const;
 const widths = headers.map((h) => Math.max(h.length, ...rows.map((row) => String(row[h]).length)));
 const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ");
 console.log(line([...headers]));

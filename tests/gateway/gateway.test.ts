@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { freePort } from "@vetmesh/kit/testing";
 import { type Subprocess, spawn } from "bun";
 import Redis from "ioredis";
-import { startProcess, stopAll, type TestProcess } from "../support/process.ts";
+import { scrapeMetrics, startProcess, stopAll, type TestProcess } from "../support/process.ts";
 
 const SHARED_REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test:gateway-e2e:${crypto.randomUUID()}:`;
@@ -107,6 +107,21 @@ afterAll(async () => {
 });
 
 describe("gateway over real sockets", () => {
+  test("/metrics is not on the public port (404 JSON, also for a browser); the admin port on loopback serves it", async () => {
+    for (const accept of ["*/*", "text/html"]) {
+      const res = await fetch(url(a, "/metrics"), { headers: { accept } });
+      expect({ accept, status: res.status }).toEqual({ accept, status: 404 });
+      await res.arrayBuffer();
+    }
+    expect(await (await fetch(url(a, "/metrics"))).json()).toEqual({ error: "Not found" });
+    expect(a.lines.some((line) => line.includes('"msg":"listening"') && line.includes('"adminPort"'))).toBe(
+      true,
+    );
+    const text = await scrapeMetrics(a);
+    expect(text).toContain("vetmesh_gateway_http_requests_total");
+    expect(text).toContain('route="unmatched"');
+  });
+
   test("the rate limiter holds across two gateway processes sharing Redis", async () => {
     const statuses: number[] = [];
     for (let batch = 0; batch < 15; batch++) {
@@ -141,7 +156,7 @@ describe("gateway over real sockets", () => {
 
   test("breaker cycle: closed → open → half-open → closed, against the running demo service", async () => {
     const state = async () => {
-      const text = await (await fetch(url(c, "/metrics"))).text();
+      const text = await scrapeMetrics(c);
       return text.match(/vetmesh_gateway_breaker_state\{target="demo"[^}]*\} (\d)/)?.[1];
     };
     expect(await state()).toBe("0");

@@ -9,7 +9,7 @@ import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/conn
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
-import { ROOT, startProcess, stopAll, type TestProcess } from "../support/process.ts";
+import { ROOT, scrapeMetrics, startProcess, stopAll, type TestProcess } from "../support/process.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: grpc-js clients from proto-loader are untyped
 type GrpcClient = any;
@@ -95,11 +95,15 @@ describe("Connect and gRPC-Web over HTTP/1.1", () => {
     });
   }
 
-  test("/status and /metrics", async () => {
+  test("/status on the HTTP port; /metrics only on the admin port (404 on the HTTP port)", async () => {
     const status = await fetch(`http://127.0.0.1:${demo.httpPort}/status`);
     expect(status.status).toBe(200);
     expect(await status.text()).toBe('{"status":"ok"}');
-    const metrics = await (await fetch(`http://127.0.0.1:${demo.httpPort}/metrics`)).text();
+    const onServicePort = await fetch(`http://127.0.0.1:${demo.httpPort}/metrics`);
+    expect(onServicePort.status).toBe(404);
+    expect(await onServicePort.json()).toEqual({ error: "Not found" });
+    expect(demo.adminPort).not.toBe(demo.httpPort);
+    const metrics = await scrapeMetrics(demo);
     expect(metrics).toMatch(
       /vetmesh_rpc_server_total\{rpc_service="vetmesh\.demo\.v1\.DemoService",method="Ping",code="ok"/,
     );

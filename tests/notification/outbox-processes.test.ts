@@ -16,7 +16,7 @@ import {
   type SmtpCapture,
   startSmtpCapture,
 } from "../../packages/notification-service/src/testing/smtp-capture.ts";
-import { eventually, startProcess, stopAll, type TestProcess } from "../support/process.ts";
+import { eventually, scrapeMetrics, startProcess, stopAll, type TestProcess } from "../support/process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "notification-processes-"));
 let smtp: SmtpCapture | undefined;
@@ -57,7 +57,7 @@ const email = (key: string) => ({
 });
 
 async function attempts(process: TestProcess, outcome: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${process.httpPort}/metrics`)).text();
+  const text = await scrapeMetrics(process);
   const line = text
     .split("\n")
     .find(

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { freePort } from "@vetmesh/kit/testing";
 import { type DelayProxy, startDelayProxy } from "../support/delay-proxy.ts";
-import { eventually, stopAll, type TestProcess } from "../support/process.ts";
+import { eventually, scrapeMetrics, stopAll, type TestProcess } from "../support/process.ts";
 import { getUrl, httpBase, type Mesh, runLoad, seedOwners, startMesh } from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -52,9 +52,9 @@ afterAll(async () => {
   mesh?.cleanup();
 });
 
-/** ListPets calls the owner instance has answered, from its own /metrics. */
+/** ListPets calls the owner instance has answered, from its own /metrics (on its admin port). */
 async function ownerListPets(): Promise<number> {
-  const text = await (await getUrl(`${httpBase(owner)}/metrics`)).text();
+  const text = await scrapeMetrics(owner);
   let total = 0;
   for (const line of text.split("\n")) {
     if (line.startsWith("vetmesh_rpc_server_total{") && line.includes('method="ListPets"')) {

@@ -16,6 +16,8 @@ export interface TestProcess {
   proc: Subprocess<"ignore", "pipe", "pipe">;
   grpcPort: number;
   httpPort: number;
+  /** The admin listener (GET /metrics; the HTTP port does not serve it), on loopback. */
+  adminPort: number;
   /** Every line the process wrote to stdout/stderr so far. */
   lines: string[];
   /** Resolves with the exit code. */
@@ -48,6 +50,7 @@ export async function startProcess(options: {
       ...process.env,
       GRPC_PORT: "0",
       HTTP_PORT: "0",
+      ADMIN_PORT: "0",
       LOG_LEVEL: "info",
       DRAIN_DELAY_MS: "0",
       ...options.env,
@@ -105,12 +108,13 @@ export async function startProcess(options: {
     (line) => line.includes('"msg":"listening"'),
     options.timeoutMs ?? 15_000,
   );
-  const parsed = JSON.parse(listening) as { grpcPort?: number; httpPort: number };
+  const parsed = JSON.parse(listening) as { grpcPort?: number; httpPort: number; adminPort: number };
   const testProcess: TestProcess = {
     name: options.name,
     proc,
     grpcPort: parsed.grpcPort ?? 0,
     httpPort: parsed.httpPort,
+    adminPort: parsed.adminPort,
     lines,
     exited: proc.exited,
     waitForLine,
@@ -119,6 +123,13 @@ export async function startProcess(options: {
   started.add(testProcess);
   void proc.exited.then(() => started.delete(testProcess));
   return testProcess;
+}
+
+/** The Prometheus text a process serves on its admin port. */
+export async function scrapeMetrics(process: Pick<TestProcess, "adminPort">): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${process.adminPort}/metrics`);
+  if (res.status !== 200) throw new Error(`/metrics on the admin port answered ${res.status}`);
+  return res.text();
 }
 
 /** Kills every process this module started (use in afterAll). */

@@ -19,8 +19,10 @@ export interface RunningSystem {
   gateway: string;
   /** host:port of a named process's gRPC listener, from processes.json. */
   grpcAddress(name: string): string;
+  /** Base URL of a named process's admin listener (GET /metrics), from processes.json. */
+  adminUrl(name: string): string;
   /** The rows `make run` printed. */
-  processes: Array<{ name: string; pid: number; http: string; grpc: string; status: string }>;
+  processes: Array<{ name: string; pid: number; http: string; grpc: string; admin: string; status: string }>;
   /** Runs `scripts/run.ts` again, like a second `make run`: starts what is not running, waits until healthy. */
   startMissing(): Promise<void>;
   stop(): Promise<void>;
@@ -53,7 +55,7 @@ export async function freePortOffset(): Promise<number> {
     // Below Linux's ephemeral range (32768+), so an outgoing connection never holds one of them.
     const offset = 10_000 + 100 * Math.floor(Math.random() * 140);
     const ports = buildProcesses({ portOffset: offset, dataDir: "", runDir: "", redisNamespace: "" }).flatMap(
-      (spec) => (spec.grpcPort === undefined ? [spec.httpPort] : [spec.httpPort, spec.grpcPort]),
+      (spec) => [spec.httpPort, spec.adminPort, ...(spec.grpcPort === undefined ? [] : [spec.grpcPort])],
     );
     const free = await Promise.all(ports.map(portIsFree));
     if (free.every(Boolean)) return offset;
@@ -132,6 +134,11 @@ export async function startSystem(
           `run.ts failed:\n${await new Response(again.stdout).text()}${await new Response(again.stderr).text()}`,
         );
       }
+    },
+    adminUrl(name) {
+      const row = processes.find((one) => one.name === name);
+      if (!row) throw new Error(`no process ${name}`);
+      return row.admin;
     },
     grpcAddress(name) {
       const row = processes.find((one) => one.name === name);

@@ -4,6 +4,7 @@ import { Code, ConnectError, createClient, createRouterTransport } from "@connec
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { GetPetRequestSchema, OwnerService } from "@vetmesh/contracts/owner/v1/owner";
+import { createAdminApp } from "@vetmesh/kit";
 import { createGatewayHarness, json } from "./testing/harness.ts";
 
 const harnesses: Array<{ close(): Promise<void> }> = [];
@@ -62,12 +63,19 @@ describe("health, metrics, errors, headers", () => {
     expect(await res.json()).toEqual({ error: "Internal error (request id req-123)" });
   });
 
-  test("/metrics: per-route count and latency, cache results, limiter rejections, breaker state", async () => {
+  test("/metrics is not served by the public app: 404 JSON (the kit serves it on ADMIN_PORT)", async () => {
+    const h = await harness();
+    const res = await h.app.request("/metrics");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: "Not found" });
+  });
+
+  test("metrics (admin port): per-route count and latency, cache results, limiter rejections, breaker state", async () => {
     const h = await harness({ config: { RATE_LIMIT_TEST: { points: 1, durationSeconds: 60 } } });
     await h.app.request("/api/test/rate-limit", {}, peer("10.9.9.9"));
     await h.app.request("/api/test/rate-limit", {}, peer("10.9.9.9"));
     await h.app.request("/api/owner/nobody@asd.com/pets");
-    const text = await (await h.app.request("/metrics")).text();
+    const text = await (await createAdminApp({ metrics: h.metrics }).request("/metrics")).text();
     expect(text).toContain(
       'vetmesh_gateway_http_requests_total{route="/api/test/rate-limit",method="GET",status="200"',
     );

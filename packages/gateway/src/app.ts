@@ -160,10 +160,7 @@ export function createGatewayApp(options: GatewayOptions): Gateway {
     }),
   );
 
-  app.get("/metrics", label("/metrics"), async (c) => {
-    c.header("content-type", kitMetrics.registry.contentType);
-    return c.body(await kitMetrics.registry.metrics());
-  });
+  // No /metrics here: the kit serves it on the admin port (ADMIN_PORT) only, never on the public one.
 
   const deps: RouteDeps = { config, upstreams, cache, route };
   registerStatusRoutes(app, deps, { isDraining: options.isDraining, health: options.health });

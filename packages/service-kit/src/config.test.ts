@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
-import { ConfigError, kitConfigShape, loadConfig } from "./config.ts";
+import { adminPortOf, ConfigError, kitConfigShape, loadConfig } from "./config.ts";
 
 const shape = {
   ...kitConfigShape({ service: "svc", grpcPort: 7000, httpPort: 7001 }),
@@ -15,6 +15,13 @@ describe("loadConfig", () => {
     expect(config.HOST).toBe("127.0.0.1");
     expect(config.LOG_LEVEL).toBe("info");
     expect(config.INSTANCE_ID).toStartWith("svc-");
+  });
+
+  test("the admin listener: loopback by default whatever HOST is; port HTTP_PORT + 1 unless set, 0 stays 0", () => {
+    const config = loadConfig(shape, { EXTRA: "abc", HOST: "0.0.0.0" });
+    expect([config.ADMIN_HOST, adminPortOf(config)]).toEqual(["127.0.0.1", 7002]);
+    expect(adminPortOf(loadConfig(shape, { EXTRA: "abc", HTTP_PORT: "0" }))).toBe(0);
+    expect(adminPortOf(loadConfig(shape, { EXTRA: "abc", ADMIN_PORT: "9100" }))).toBe(9100);
   });
 
   test("an empty variable counts as unset", () => {

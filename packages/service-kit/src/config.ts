@@ -36,6 +36,14 @@ export function kitConfigShape(defaults: { service: string; grpcPort: number; ht
     ADVERTISE_GRPC_PORT: port.min(1).optional(),
     GRPC_PORT: port.default(defaults.grpcPort),
     HTTP_PORT: port.default(defaults.httpPort),
+    /**
+     * The admin listener (`GET /metrics`), apart from the service port so that whoever reaches the
+     * service (the public, for the gateway) cannot read its metrics. Bound to ADMIN_HOST, loopback by
+     * default even when HOST is not: Kubernetes sets ADMIN_HOST=0.0.0.0 and lets only Prometheus in.
+     * ADMIN_PORT unset: HTTP_PORT + 1 ({@link adminPortOf}).
+     */
+    ADMIN_HOST: z.string().min(1).default("127.0.0.1"),
+    ADMIN_PORT: port.optional(),
     DISCOVERY_URL: z.url().optional(),
     DISCOVERY_TTL_MS: millis.default(5000),
     /**
@@ -47,6 +55,15 @@ export function kitConfigShape(defaults: { service: string; grpcPort: number; ht
     DRAIN_DELAY_MS: millis.default(150),
     DRAIN_TIMEOUT_MS: millis.default(10_000),
   };
+}
+
+/**
+ * The admin listener's port: ADMIN_PORT, else HTTP_PORT + 1 (and 0, a free port, when HTTP_PORT is 0,
+ * so tests that start several processes on free ports never collide on a fixed admin port).
+ */
+export function adminPortOf(config: { HTTP_PORT: number; ADMIN_PORT?: number | undefined }): number {
+  if (config.ADMIN_PORT !== undefined) return config.ADMIN_PORT;
+  return config.HTTP_PORT === 0 ? 0 : config.HTTP_PORT + 1;
 }
 
 /** The parsed form of {@link kitConfigShape}. */

@@ -1,4 +1,5 @@
 export {
+  adminPortOf,
   ConfigError,
   type KitConfig,
   kitConfigShape,
@@ -49,7 +50,7 @@ export {
   runWithRequestId,
 } from "./request-context.ts";
 export { type RunningService, runService, type ServiceDefinition, startService } from "./server.ts";
-export { createStatusApp, type HealthCheck } from "./status.ts";
+export { createAdminApp, createStatusApp, type HealthCheck } from "./status.ts";
 export { createTelemetry, type Telemetry } from "./telemetry.ts";
 export { controlCharacterIn, singleLineReason } from "./text.ts";
 export { type TracingConfig, tracingConfigShape } from "./tracing/config.ts";

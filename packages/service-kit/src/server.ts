@@ -4,12 +4,12 @@ import { type ConnectRouter, createConnectRouter, type Interceptor } from "@conn
 import { createFetchHandler, type UniversalHandler } from "@connectrpc/connect/protocol";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Hono } from "hono";
-import type { KitConfig } from "./config.ts";
+import { adminPortOf, type KitConfig } from "./config.ts";
 import { createInFlight, createServerInterceptor } from "./interceptors.ts";
 import type { Logger } from "./logger.ts";
 import type { KitMetrics } from "./metrics.ts";
 import { type Registration, startRegistration } from "./registration.ts";
-import { createStatusApp, type HealthCheck } from "./status.ts";
+import { createAdminApp, createStatusApp, type HealthCheck } from "./status.ts";
 import { createTelemetry } from "./telemetry.ts";
 import { tracingServerInterceptors } from "./tracing/interceptors.ts";
 import { disabledTracing, type Tracing } from "./tracing/tracing.ts";
@@ -23,7 +23,7 @@ export interface ServiceDefinition {
   routes?: (router: ConnectRouter) => void;
   /** Server interceptors run inside the kit's own (which logs and maps errors), e.g. the auth interceptor. */
   interceptors?: Interceptor[];
-  /** Extra HTTP routes (the gateway's REST API) served on the HTTP/1.1 listener after /status and /metrics. */
+  /** Extra HTTP routes (the gateway's REST API) served on the HTTP/1.1 listener after /status. */
   http?: Hono;
   /** Reports why the process can't serve (e.g. its database is unreachable); null when healthy. */
   health?: HealthCheck;
@@ -41,6 +41,8 @@ export interface ServiceDefinition {
 export interface RunningService {
   grpcPort: number;
   httpPort: number;
+  /** The admin listener's port (GET /metrics), on ADMIN_HOST. */
+  adminPort: number;
   logger: Logger;
   metrics: KitMetrics;
   registration?: Registration;
@@ -61,10 +63,11 @@ function listenH2(server: http2.Http2Server, host: string, port: number): Promis
 }
 
 /**
- * Starts the two listeners every service has: h2c on GRPC_PORT for gRPC and
- * Connect over HTTP/2, and HTTP/1.1 (Bun.serve) on HTTP_PORT for /status,
- * /metrics, Connect and gRPC-Web. Bun serves HTTP/1.1 only and node:http2 under
- * Bun serves h2c only, hence two ports.
+ * Starts the listeners every service has: h2c on GRPC_PORT for gRPC and
+ * Connect over HTTP/2, HTTP/1.1 (Bun.serve) on HTTP_PORT for /status, Connect
+ * and gRPC-Web (Bun serves HTTP/1.1 only and node:http2 under Bun serves h2c
+ * only, hence two ports), and the admin listener on ADMIN_HOST:ADMIN_PORT for
+ * /metrics, which the service port does not serve.
  */
 export async function startService(def: ServiceDefinition): Promise<RunningService> {
   const { config } = def;
@@ -105,11 +108,7 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
   }
 
   const byPath = new Map(handlers.map((handler) => [handler.requestPath, createFetchHandler(handler)]));
-  const statusApp = createStatusApp({
-    isDraining: () => draining,
-    health: def.health,
-    metrics,
-  });
+  const statusApp = createStatusApp({ isDraining: () => draining, health: def.health });
   const bun = Bun.serve({
     hostname: config.HOST,
     port: config.HTTP_PORT,
@@ -118,12 +117,15 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
       const path = new URL(request.url).pathname;
       const rpc = byPath.get(path);
       if (rpc) return rpc(request);
-      if (path === "/status" || path === "/metrics") return statusApp.fetch(request);
+      if (path === "/status") return statusApp.fetch(request);
       if (def.http) return def.http.fetch(request, { server });
       return Response.json({ error: "Not found" }, { status: 404 });
     },
   });
   const httpPort = bun.port ?? config.HTTP_PORT;
+  const adminApp = createAdminApp({ metrics });
+  const admin = Bun.serve({ hostname: config.ADMIN_HOST, port: adminPortOf(config), fetch: adminApp.fetch });
+  const adminPort = admin.port ?? adminPortOf(config);
 
   const advertise = config.ADVERTISE_HOST ?? config.HOST;
   const registration = config.DISCOVERY_URL
@@ -142,7 +144,7 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
       })
     : undefined;
 
-  logger.info("listening", { grpcPort: h2 ? grpcPort : undefined, httpPort });
+  logger.info("listening", { grpcPort: h2 ? grpcPort : undefined, httpPort, adminPort });
 
   let drained: Promise<void> | undefined;
   const drain = () => {
@@ -167,6 +169,8 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
       await Promise.race([sessionsClosed, Bun.sleep(1000)]);
       for (const session of sessions) session.destroy();
       await bun.stop(true);
+      // Last: metrics stay scrapeable for the whole drain.
+      await admin.stop(true);
       await def.onShutdown?.();
       await tracing.shutdown();
       logger.info("stopped");
@@ -177,6 +181,7 @@ export async function startService(def: ServiceDefinition): Promise<RunningServi
   return {
     grpcPort,
     httpPort,
+    adminPort,
     logger,
     metrics,
     registration,

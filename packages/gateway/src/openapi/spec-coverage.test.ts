@@ -18,14 +18,13 @@ afterAll(async () => {
 
 /**
  * Served on purpose without an entry in the REST spec: the spec itself, the
- * docs page, Prometheus text, the Connect / gRPC-Web pass-through (whose
+ * docs page, the Connect / gRPC-Web pass-through (whose
  * contract is proto/), and the web app's page and bundle (`/`, `/assets/…`).
  * Everything else the app serves must be in the spec.
  */
 const NOT_REST = [
   /^\/openapi\.json$/,
   /^\/docs(\/[a-z.-]+)?$/,
-  /^\/metrics$/,
   /^\/vetmesh\.[a-z]+\.v1\.[A-Za-z]+\//,
   /^\/$/,
   /^\/assets\//,
