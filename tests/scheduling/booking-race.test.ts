@@ -29,9 +29,9 @@ async function call(base: string, method: string, path: string, body?: unknown) 
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** MakeAppointment RPCs a veterinary replica has answered, from its /metrics. */
-async function makeAppointmentsServed(http: string): Promise<number> {
-  const text = await (await fetch(`${http}/metrics`)).text();
+/** MakeAppointment RPCs a veterinary replica has answered, from its /metrics (on its admin listener). */
+async function makeAppointmentsServed(admin: string): Promise<number> {
+  const text = await (await fetch(`${admin}/metrics`)).text();
   return text
     .split("\n")
     .filter(
@@ -96,9 +96,7 @@ describe("racing for one slot through two gateways and two veterinary replicas",
     });
     const vetId = String(vet.body.vetId);
     const served = await Promise.all(
-      ["veterinary-1", "veterinary-2"].map((name) =>
-        makeAppointmentsServed(system.processes.find((p) => p.name === name)!.http),
-      ),
+      ["veterinary-1", "veterinary-2"].map((name) => makeAppointmentsServed(system.adminUrl(name))),
     );
     const dateTime = "2033-06-01T10:00:00.000Z";
     const answers = await race((i) => ({ petId: pets[i], dateTime, vetId, type: "consultation" }));
@@ -111,8 +109,10 @@ describe("racing for one slot through two gateways and two veterinary replicas",
     );
     // both replicas took part in the race
     for (const [i, name] of ["veterinary-1", "veterinary-2"].entries()) {
-      const http = system.processes.find((p) => p.name === name)!.http;
-      expect([name, (await makeAppointmentsServed(http)) > served[i]!]).toEqual([name, true]);
+      expect([name, (await makeAppointmentsServed(system.adminUrl(name))) > served[i]!]).toEqual([
+        name,
+        true,
+      ]);
     }
     const day = await call(system.gateway, "GET", "/api/veterinary/appointments?date=2033-06-01");
     expect(day.body.appointments).toEqual([
