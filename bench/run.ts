@@ -20,6 +20,11 @@
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken, readPrivateJwk } from "../packages/service-kit/src/auth/index.ts";
+import {
+  hasRedisServer,
+  type PrivateRedis,
+  startPrivateRedis,
+} from "../packages/service-kit/src/testing/index.ts";
 import { startProcess, stopAll, type TestProcess } from "../tests/support/process.ts";
 import { type RunningSystem, startSystem } from "../tests/support/system.ts";
 import { type CpuRun, createCpuMeter } from "./lib/cpu.ts";
@@ -27,7 +32,6 @@ import { type Target, throughputRun } from "./lib/load.ts";
 import { findNginx, type NginxPeer, startNginx } from "./lib/nginx.ts";
 import { BENCH_OUTPUT_DIR } from "./lib/output.ts";
 import { pacedRun } from "./lib/paced.ts";
-import { type PrivateRedis, startPrivateRedis } from "./lib/redis-server.ts";
 import { type BenchReport, renderText, type TargetCheck, writeResults } from "./lib/report.ts";
 import { createRssTracker } from "./lib/rss.ts";
 import { scrapeCounter, seedOwners } from "./lib/seed.ts";
@@ -79,9 +83,9 @@ try {
   const cpu = createCpuMeter();
   cpu.add("load generator", "self");
   // A private Redis (its CPU per request counted, nobody else's load in it) unless REDIS_URL names one.
-  if (!env.REDIS_URL) redis = await startPrivateRedis(PORT_OFFSET + 6379);
+  if (!env.REDIS_URL && hasRedisServer) redis = await startPrivateRedis(PORT_OFFSET + 6379);
   const REDIS_URL = env.REDIS_URL ?? redis?.url ?? "redis://127.0.0.1:6379";
-  if (redis) cpu.add("redis", redis.pid);
+  if (redis?.pid) cpu.add("redis", redis.pid);
   const sharedEnv = {
     REDIS_URL,
     REDIS_KEY_PREFIX: `vetmesh:bench:${RUN_ID}:`,

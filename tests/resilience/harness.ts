@@ -9,89 +9,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@vetmesh/kit/testing";
-import { type Subprocess, spawn } from "bun";
 import { startProcess, type TestProcess } from "../support/process.ts";
 
-async function answersPing(port: number): Promise<boolean> {
-  try {
-    const reply = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timeout")), 500);
-      void Bun.connect({
-        hostname: "127.0.0.1",
-        port,
-        socket: {
-          open(socket) {
-            socket.write("PING\r\n");
-          },
-          data(socket, data) {
-            clearTimeout(timer);
-            resolve(data.toString());
-            socket.end();
-          },
-          error(_socket, error) {
-            clearTimeout(timer);
-            reject(error);
-          },
-        },
-      }).catch(reject);
-    });
-    return reply.startsWith("+PONG");
-  } catch {
-    return false;
-  }
-}
-
-/** A redis-server owned by one test file, on its own port, that the test may stop and start again. */
-export interface PrivateRedis {
-  url: string;
-  port: number;
-  start(): Promise<void>;
-  /** SIGKILL: like a crash; nothing is persisted. */
-  stop(): Promise<void>;
-}
+// The private redis-server lives in the kit's test helpers (the bench and the gateway's tests use it too).
+export { hasRedisServer, type PrivateRedis, startPrivateRedis } from "@vetmesh/kit/testing";
 
 /** Whether a test can set a running process's resource limits (util-linux prlimit; the disk-full test). */
 export const hasPrlimit = Bun.which("prlimit") !== null;
-
-/** Whether the private-redis tests can run here. */
-export const hasRedisServer = Bun.which("redis-server") !== null;
-
-/** Starts a private, non-persisting redis-server on a free port. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  let server: Subprocess | undefined;
-  const redis: PrivateRedis = {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async start() {
-      server = spawn({
-        cmd: [
-          "redis-server",
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-        ],
-        stdout: "ignore",
-        stderr: "ignore",
-      });
-      for (let i = 0; i < 100 && !(await answersPing(port)); i++) await Bun.sleep(50);
-      if (!(await answersPing(port))) throw new Error(`private redis-server on ${port} did not answer`);
-    },
-    async stop() {
-      if (!server) return;
-      server.kill("SIGKILL");
-      await server.exited;
-      server = undefined;
-    },
-  };
-  await redis.start();
-  return redis;
-}
 
 /** A small mesh for one test file; everything in it is stopped by stopAll() from process.ts. */
 export interface Mesh {

@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { PolicyName } from "../domain/rate-policy.ts";
 import { MESSAGES } from "../http/errors.ts";
 import type { GatewayMetrics } from "../metrics.ts";
-import type { RateLimiter } from "../resilience/limiter.ts";
+import type { FoldedCharge } from "../openapi/define-route.ts";
+import type { RateDecision, RateLimiter } from "../resilience/limiter.ts";
 import { type Audit, outcomeOfStatus } from "./audit.ts";
 import type { Authenticator } from "./authenticate.ts";
 import { runAsCaller } from "./caller.ts";
@@ -58,16 +59,32 @@ async function targetOf(c: Context): Promise<string> {
  * else by IP, so floods of bad tokens are limited too), answers 401/403 by the
  * route's row in ROUTE_RULES, runs the handler with the caller visible to the
  * upstream guard, and audits writes and medical reads. A route without a row
- * throws here, at start-up.
+ * throws here, at start-up. A route with `foldCharge` has its charge made by
+ * its own first Redis read (one round trip for both).
  */
 export function createRouteGuard(deps: RouteGuardDeps) {
-  return (path: string, policy: PolicyName): MiddlewareHandler => {
+  /** The rate-limit decision: folded into the route's read when it can, else a charge of its own. */
+  const charge = async (
+    c: Context,
+    policy: PolicyName,
+    key: string,
+    fold?: FoldedCharge,
+  ): Promise<RateDecision> => {
+    const shared = fold ? deps.limiter.sharedCharge(policy, key) : undefined;
+    if (fold && shared) {
+      const reply = await fold(c, shared);
+      if (reply === null) return deps.limiter.consumeLocal(policy, key);
+      if (reply) return deps.limiter.decideShared(policy, reply[0], reply[1]);
+    }
+    return deps.limiter.consume(policy, key);
+  };
+  return (path: string, policy: PolicyName, foldCharge?: FoldedCharge): MiddlewareHandler => {
     const access = routeAccess(path);
     return async function guardRoute(c, next) {
       c.set("route", path);
       const auth = await deps.authenticator.authenticate(c.req.header("authorization"));
       const identity = auth.kind === "verified" ? auth.identity : undefined;
-      const decision = await deps.limiter.consume(policy, rateKey(identity, deps.clientIp(c)));
+      const decision = await charge(c, policy, rateKey(identity, deps.clientIp(c)), foldCharge);
       c.header("RateLimit-Limit", String(decision.limit));
       c.header("RateLimit-Remaining", String(decision.remaining));
       c.header("RateLimit-Reset", String(decision.resetSeconds));

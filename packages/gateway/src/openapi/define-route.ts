@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { routeAccess } from "../auth/route-rules.ts";
 import type { PolicyName } from "../domain/rate-policy.ts";
 import { check, readJson } from "../http/validate.ts";
+import type { SharedCharge } from "../resilience/limiter.ts";
 import {
   type ErrorStatus,
   errorResponses,
@@ -35,11 +36,26 @@ export interface RouteInput<R extends RouteConfig> {
   params: Request<R> extends { params: infer S } ? Output<S> : Record<string, string>;
 }
 
-/** A REST route: its OpenAPI description (createRoute's config) plus the rate-limit policy it is charged to. */
-export type RestRoute = RouteConfig & { policy?: PolicyName };
+/**
+ * A route whose first Redis read can carry its rate-limit charge, so both cost one round trip: it runs
+ * the script with the charge and answers the charge's reply `[consumed, ttlMs]`; null when the script
+ * failed (the per-replica limiter decides), undefined when this request cannot fold (the guard charges
+ * on its own, e.g. for a path parameter the handler will refuse with 400).
+ */
+export type FoldedCharge = (c: Context, charge: SharedCharge) => Promise<[number, number] | null | undefined>;
+
+/**
+ * A REST route: its OpenAPI description (createRoute's config), the rate-limit policy it is charged to,
+ * and optionally the read its charge is folded into.
+ */
+export type RestRoute = RouteConfig & { policy?: PolicyName; foldCharge?: FoldedCharge };
 
 /** Per-route middleware the gateway builds: names the route for metrics and charges its policy. */
-export type RouteMiddleware = (path: string, policy: PolicyName) => MiddlewareHandler;
+export type RouteMiddleware = (
+  path: string,
+  policy: PolicyName,
+  foldCharge?: FoldedCharge,
+) => MiddlewareHandler;
 
 /** Hono's `:param` form of an OpenAPI `{param}` path. */
 export function honoPath(openApiPath: string): string {
@@ -62,7 +78,7 @@ export function defineRoute<R extends RestRoute>(
   route: R,
   handler: (c: Context, input: RouteInput<R>) => Response | Promise<Response>,
 ): void {
-  const { policy, ...spec } = route;
+  const { policy, foldCharge, ...spec } = route;
   app.openAPIRegistry.registerPath(documented(spec, policy, honoPath(route.path)));
   const path = honoPath(route.path);
   const media = route.request?.body?.content?.["application/json"];
@@ -70,7 +86,7 @@ export function defineRoute<R extends RestRoute>(
   const querySchema = route.request?.query as z.ZodType | undefined;
   const paramsSchema = route.request?.params as z.ZodType | undefined;
   const handlers: MiddlewareHandler[] = [];
-  handlers.push(policy ? middleware(path, policy) : labelOnly(path));
+  handlers.push(policy ? middleware(path, policy, foldCharge) : labelOnly(path));
   app.on([route.method.toUpperCase()], [path], ...handlers, async (c) => {
     const body = bodySchema ? await readJson(c, bodySchema) : undefined;
     const query = querySchema ? check(querySchema, c.req.query(), "query") : undefined;

@@ -1,5 +1,6 @@
 import type { Logger } from "@vetmesh/kit";
 import type Redis from "ioredis";
+import { CHARGE_LUA, type SharedCharge } from "./limiter.ts";
 
 /** A pet as API.md shows it: PascalCase keys, kept for the first version's clients. */
 export interface RestPet {
@@ -16,10 +17,31 @@ export interface OwnerPets {
   pets: RestPet[];
 }
 
+/** What one read script answered for a ref: [owner id, cached text, version, epoch]. */
+export type CacheRead = [string, string, string, string];
+
+/** A read made together with the rate-limit charge (one round trip), for the handler to use. */
+export interface ChargedRead {
+  ref: string;
+  read: CacheRead;
+  /** The charge's reply: points consumed in the window and milliseconds until it resets. */
+  consumed: number;
+  ttlMs: number;
+}
+
 /** Cache of `GET /api/owner/{ref}/pets`; every method degrades to the upstream when Redis fails. */
 export interface PetsCache {
-  /** Answers from Redis or loads once per key (single-flight) and stores with the TTL. */
-  get(ref: string, load: () => Promise<OwnerPets>): Promise<{ value: OwnerPets; hit: boolean }>;
+  /**
+   * Answers from Redis or loads once per key (single-flight) and stores with the TTL. `prefetched` is a
+   * read the route guard already made for this ref with the rate-limit charge ({@link readCharged}).
+   */
+  get(
+    ref: string,
+    load: () => Promise<OwnerPets>,
+    prefetched?: ChargedRead,
+  ): Promise<{ value: OwnerPets; hit: boolean }>;
+  /** Charges the rate limit and reads the ref in one script; undefined when Redis failed. */
+  readCharged(ref: string, charge: SharedCharge): Promise<ChargedRead | undefined>;
   /** Forgets everything cached for the owners named (by email or id). */
   invalidate(refs: string[]): Promise<void>;
 }
@@ -32,16 +54,26 @@ export function normaliseRef(ref: string): string {
 
 // One round trip per read: resolve the alias (email refs), then the data and the version of that id,
 // and the cache-wide invalidation epoch. An email without an alias answers id '' (nothing cached).
-const READ = `
-local id = ARGV[1]
-local epoch = redis.call('GET', KEYS[2]) or '0'
-if KEYS[1] ~= '' then
-  id = redis.call('GET', KEYS[1])
-  if not id then return {'', '', '0', epoch} end
-end
-local data = redis.call('GET', ARGV[2] .. 'pets:id:' .. id) or ''
-local ver = redis.call('GET', ARGV[2] .. 'pets:ver:' .. id) or '0'
-return {id, data, ver, epoch}`;
+const READ_LUA = `
+local function vetmeshPetsRead(aliasKey, epochKey, id, prefix)
+  local epoch = redis.call('GET', epochKey) or '0'
+  if aliasKey ~= '' then
+    id = redis.call('GET', aliasKey)
+    if not id then return {'', '', '0', epoch} end
+  end
+  local data = redis.call('GET', prefix .. 'pets:id:' .. id) or ''
+  local ver = redis.call('GET', prefix .. 'pets:ver:' .. id) or '0'
+  return {id, data, ver, epoch}
+end`;
+const READ = `${READ_LUA}
+return vetmeshPetsRead(KEYS[1], KEYS[2], ARGV[1], ARGV[2])`;
+// The same read carrying the route's rate-limit charge (the limiter's own Lua), so a hit is one round trip
+// and a miss two (read, store). KEYS[3] is the bucket, ARGV[3] its window in seconds.
+const READ_CHARGED = `${CHARGE_LUA}
+${READ_LUA}
+local charged = vetmeshCharge(KEYS[3], 1, ARGV[3])
+local read = vetmeshPetsRead(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+return {read[1], read[2], read[3], read[4], charged[1], charged[2]}`;
 
 // Stores only if no invalidation happened since the load started. When the load knew the owner's id
 // (ARGV[1] is the version it read), that id's version must be unchanged; when it did not (an email
@@ -60,12 +92,15 @@ if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[4]) end
 return 1`;
 
 type Scripted = Redis & {
-  vetmeshPetsRead(
+  vetmeshPetsRead(alias: string, epoch: string, id: string, prefix: string): Promise<CacheRead>;
+  vetmeshPetsReadCharged(
     alias: string,
     epoch: string,
+    bucket: string,
     id: string,
     prefix: string,
-  ): Promise<[string, string, string, string]>;
+    seconds: string,
+  ): Promise<[string, string, string, string, number, number]>;
   vetmeshPetsStore(...args: string[]): Promise<number>;
 };
 
@@ -73,6 +108,7 @@ type Scripted = Redis & {
 function scripted(client: Redis): Scripted {
   if (!("vetmeshPetsRead" in client)) {
     client.defineCommand("vetmeshPetsRead", { numberOfKeys: 2, lua: READ });
+    client.defineCommand("vetmeshPetsReadCharged", { numberOfKeys: 3, lua: READ_CHARGED });
     client.defineCommand("vetmeshPetsStore", { numberOfKeys: 4, lua: STORE_IF_CURRENT });
   }
   return client as Scripted;
@@ -87,8 +123,9 @@ const VERSION_TTL_MS = 86_400_000;
  * A load that started before an invalidation cannot store its (stale) result:
  * the store is a Lua check-and-set on the id's version, or on the epoch when
  * the load did not know the id yet (an email never cached).
- * A read is one script (alias → data + version) and a store another, so a
- * miss costs two Redis round trips and a hit one (bench/README.md).
+ * A read is one script (alias → data + version) and a store another; the
+ * route guard folds the rate-limit charge into the read (`readCharged`), so
+ * a hit costs one Redis round trip and a miss two (bench/README.md).
  * Concurrent misses for one ref share one upstream call inside a replica.
  */
 export function createPetsCache(options: {
@@ -118,11 +155,19 @@ export function createPetsCache(options: {
   const resolveId = async (ref: string): Promise<string | undefined> =>
     ref.includes("@") ? ((await soft("alias", (client) => client.get(aliasKey(ref)))) ?? undefined) : ref;
 
-  const lookup = async (ref: string, load: () => Promise<OwnerPets>) => {
+  const lookup = async (ref: string, load: () => Promise<OwnerPets>, prefetched?: ChargedRead) => {
     const byEmail = ref.includes("@");
-    const found = await soft("read", (client) =>
-      scripted(client).vetmeshPetsRead(byEmail ? aliasKey(ref) : "", epochKey, byEmail ? "" : ref, keyPrefix),
-    );
+    const found =
+      prefetched?.ref === ref
+        ? prefetched.read
+        : await soft("read", (client) =>
+            scripted(client).vetmeshPetsRead(
+              byEmail ? aliasKey(ref) : "",
+              epochKey,
+              byEmail ? "" : ref,
+              keyPrefix,
+            ),
+          );
     if (found) {
       const [, data, ver] = found;
       if (data) {
@@ -156,11 +201,28 @@ export function createPetsCache(options: {
   };
 
   return {
-    async get(rawRef, load) {
+    async readCharged(rawRef, charge) {
+      const ref = normaliseRef(rawRef);
+      const byEmail = ref.includes("@");
+      const reply = await soft("read", (client) =>
+        scripted(client).vetmeshPetsReadCharged(
+          byEmail ? aliasKey(ref) : "",
+          epochKey,
+          charge.key,
+          byEmail ? "" : ref,
+          keyPrefix,
+          String(charge.seconds),
+        ),
+      );
+      if (!reply) return undefined;
+      const [id, data, ver, epoch, consumed, ttlMs] = reply;
+      return { ref, read: [id, data, ver, epoch], consumed: Number(consumed), ttlMs: Number(ttlMs) };
+    },
+    async get(rawRef, load, prefetched) {
       const ref = normaliseRef(rawRef);
       const pending = inFlight.get(ref);
       if (pending) return pending;
-      const started = lookup(ref, load).finally(() => inFlight.delete(ref));
+      const started = lookup(ref, load, prefetched).finally(() => inFlight.delete(ref));
       inFlight.set(ref, started);
       return started;
     },

@@ -2,7 +2,8 @@ import type { Identity } from "@vetmesh/kit/auth";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { PolicyName } from "../domain/rate-policy.ts";
-import type { PetsCache } from "../resilience/pets-cache.ts";
+import type { FoldedCharge } from "../openapi/define-route.ts";
+import type { ChargedRead, PetsCache } from "../resilience/pets-cache.ts";
 import type { Upstreams } from "../resilience/upstreams.ts";
 
 declare module "hono" {
@@ -11,6 +12,8 @@ declare module "hono" {
     route: string;
     /** The verified caller (undefined when anonymous in open mode), set by the route guard. */
     caller: Identity | undefined;
+    /** The pets read the route guard made with the rate-limit charge (one round trip), for the handler. */
+    chargedPetsRead: ChargedRead | undefined;
   }
 }
 
@@ -23,7 +26,7 @@ export interface RouteDeps {
    * Per-route middleware: names the route for metrics, authenticates, charges
    * its rate-limit policy and enforces the route's row of ROUTE_RULES.
    */
-  route(path: string, policy: PolicyName): MiddlewareHandler;
+  route(path: string, policy: PolicyName, foldCharge?: FoldedCharge): MiddlewareHandler;
 }
 
 /** Aborts the upstream call when the client disconnects. */

@@ -129,6 +129,14 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
       method: "get",
       path: "/api/owner/{ref}/pets",
       policy: "read",
+      // The charge rides on the cache read: a hit is one Redis round trip, a miss two.
+      foldCharge: async (c, charge) => {
+        const ref = pathRef.safeParse(c.req.param("ref"));
+        if (!ref.success) return undefined;
+        const read = await cache.readCharged(ref.data, charge);
+        c.set("chargedPetsRead", read);
+        return read ? [read.consumed, read.ttlMs] : null;
+      },
       tags,
       summary: "List an owner's pets",
       request: { params: ownerRef },
@@ -149,18 +157,22 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
     },
     async (c, { params }) => {
       const ref = check(pathRef, params.ref, "email");
-      const { value, hit } = await cache.get(ref, async (): Promise<OwnerPets> => {
-        const res = await upstreams.guard(
-          "owner",
-          { timeoutMs, routingKey: normaliseRef(ref), signal: clientSignal(c) },
-          (options) => upstreams.owner.listPets({ ownerRef: ref }, options),
-        );
-        return {
-          ownerId: res.owner?.id ?? "",
-          ownerEmail: res.owner?.email ?? "",
-          pets: res.pets.map((p) => ({ Id: p.id, Type: p.type, Race: p.race, Name: p.name })),
-        };
-      });
+      const { value, hit } = await cache.get(
+        ref,
+        async (): Promise<OwnerPets> => {
+          const res = await upstreams.guard(
+            "owner",
+            { timeoutMs, routingKey: normaliseRef(ref), signal: clientSignal(c) },
+            (options) => upstreams.owner.listPets({ ownerRef: ref }, options),
+          );
+          return {
+            ownerId: res.owner?.id ?? "",
+            ownerEmail: res.owner?.email ?? "",
+            pets: res.pets.map((p) => ({ Id: p.id, Type: p.type, Race: p.race, Name: p.name })),
+          };
+        },
+        c.get("chargedPetsRead"),
+      );
       // A hit never reached the owner service's ownership check: make it here, on the cached owner.
       const caller = c.get("caller");
       if (caller?.role === "owner" && !sameEmail(caller.email, value.ownerEmail)) {

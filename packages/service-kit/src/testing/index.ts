@@ -4,5 +4,6 @@
  */
 export { expectFailure, failureCode, failureParts } from "./expect-failure.ts";
 export { freePort } from "./free-port.ts";
+export { hasRedisServer, type PrivateRedis, startPrivateRedis } from "./private-redis.ts";
 export { kitRouterTransport, lateTransport } from "./router-transport.ts";
 export { createTestClock, type TestClock } from "./test-clock.ts";
