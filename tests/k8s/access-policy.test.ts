@@ -35,6 +35,13 @@ const EXPECTED: Record<string, string[]> = {
   "redis-redis": ["discovery", "gateway"],
   "mssql-tds": [ANYWHERE, "notification", "owner", "veterinary"],
   "linkerd-admin": ["prometheus.linkerd-viz"],
+  // The applications' admin ports (/metrics): the cluster's Prometheus only.
+  ...Object.fromEntries(
+    ["gateway", "owner", "veterinary", "notification", "demo", "discovery", "balancer"].map((name) => [
+      `${name}-admin`,
+      ["prometheus.monitoring"],
+    ]),
+  ),
 };
 
 describe.each(["k8s/base", "k8s/overlays/local"])("%s", (overlay) => {
@@ -118,6 +125,47 @@ describe.each(["k8s/base", "k8s/overlays/local"])("%s", (overlay) => {
       for (const rule of policy.spec.ingress)
         for (const port of rule.ports) expect(names).toContain(port.port);
     }
+  });
+
+  test("NetworkPolicy metrics-ingress: the admin port of every kit workload, from Prometheus's pods in monitoring only", () => {
+    const policy = of("NetworkPolicy").find((p) => p.metadata.name === "metrics-ingress") as K8sObject;
+    const selected = policy.spec.podSelector.matchExpressions[0];
+    expect([selected.key, selected.operator, [...selected.values].sort()]).toEqual([
+      "app.kubernetes.io/name",
+      "In",
+      ["balancer", "demo", "discovery", "gateway", "notification", "owner", "veterinary"],
+    ]);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+          },
+        ],
+        ports: [{ port: "admin" }],
+      },
+    ]);
+    // No other policy opens the admin port (the gateway's public rule names its http port only).
+    const others = of("NetworkPolicy").filter(
+      (p) =>
+        p.metadata.name !== "metrics-ingress" &&
+        (p.spec.ingress ?? []).some((rule: Any) =>
+          (rule.ports ?? []).some((port: Any) => port.port === "admin"),
+        ),
+    );
+    expect(others.map((p) => p.metadata.name)).toEqual([]);
+  });
+
+  test("the checks bite: an admin port admitted to anyone is seen", () => {
+    const broken = structuredClone(objects) as K8sObject[];
+    const policy = broken.find(
+      (o) => o.kind === "AuthorizationPolicy" && o.metadata.name === "gateway-admin",
+    ) as K8sObject;
+    policy.spec.requiredAuthenticationRefs = [
+      { group: "policy.linkerd.io", kind: "NetworkAuthentication", name: "any-client" },
+    ];
+    expect([...(callersByServer(broken).get("gateway-admin") ?? [])]).toEqual([ANYWHERE]);
   });
 
   test("the checks bite: a Server on a port nobody declares, a policy naming a missing authentication", () => {

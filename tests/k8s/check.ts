@@ -9,6 +9,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { adminPortOf } from "@vetmesh/kit";
 import { SECRET_KEYS, SECRET_NAME } from "../../scripts/k8s-secret.ts";
 import type { Deployable } from "./deployables.ts";
 import { type K8sObject, podContainers } from "./kustomize.ts";
@@ -167,8 +168,17 @@ export function checkDeployable(d: Deployable, objects: K8sObject[]): string[] {
         `${where}: grpc containerPort ${grpc?.containerPort} but the service listens on ${grpcPort}`,
       );
   } else if (grpc) errors.push(`${where}: declares a grpc port but ${d.name} serves HTTP only`);
-  if (ports.length !== (d.grpc ? 2 : 1))
-    errors.push(`${where}: expected exactly the http${d.grpc ? " and grpc" : ""} ports`);
+  errors.push(
+    ...checkAdminPort(
+      d,
+      dep,
+      env,
+      httpPort,
+      ports.find((p) => p.name === "admin"),
+    ),
+  );
+  if (ports.length !== (d.grpc ? 3 : 2))
+    errors.push(`${where}: expected exactly the http${d.grpc ? ", grpc" : ""} and admin ports`);
 
   for (const probe of ["readinessProbe", "livenessProbe"])
     if (!probePortOk(app[probe], httpPort ?? -1))
@@ -202,6 +212,44 @@ export function checkDeployable(d: Deployable, objects: K8sObject[]): string[] {
       selects(o.spec?.selector?.matchLabels, dep.spec?.template?.metadata?.labels),
   );
   if (!pdb) errors.push(`deployable ${d.name}: no PodDisruptionBudget selects its pods`);
+  return errors;
+}
+
+/**
+ * The admin listener (GET /metrics, the only port that serves it): declared as the container port
+ * `admin` on the port the config resolves to (ADMIN_PORT, else HTTP_PORT + 1), bound to the pod
+ * (ADMIN_HOST=0.0.0.0, its default is loopback), and the port Prometheus's annotations scrape.
+ */
+function checkAdminPort(
+  d: Deployable,
+  dep: K8sObject,
+  env: Map<string, string | null>,
+  httpPort: number | undefined,
+  declared: Any,
+): string[] {
+  const where = `Deployment/${d.name}`;
+  if (httpPort === undefined) return [];
+  const errors: string[] = [];
+  const set = effective(d, env, "ADMIN_PORT");
+  const adminPort = adminPortOf({ HTTP_PORT: httpPort, ADMIN_PORT: Number.isNaN(set) ? undefined : set });
+  if (declared?.containerPort !== adminPort)
+    errors.push(
+      `${where}: admin containerPort ${declared?.containerPort} but /metrics listens on ${adminPort}`,
+    );
+  if (env.get("ADMIN_HOST") !== "0.0.0.0")
+    errors.push(
+      `${where}: ADMIN_HOST must be 0.0.0.0 in the pod (its default, loopback, hides /metrics from Prometheus)`,
+    );
+  const annotations = dep.spec?.template?.metadata?.annotations ?? {};
+  const scrape = [
+    annotations["prometheus.io/scrape"],
+    annotations["prometheus.io/port"],
+    annotations["prometheus.io/path"],
+  ];
+  if (JSON.stringify(scrape) !== JSON.stringify(["true", String(adminPort), "/metrics"]))
+    errors.push(
+      `${where}: Prometheus annotations must scrape /metrics on ${adminPort}, got ${JSON.stringify(scrape)}`,
+    );
   return errors;
 }
 

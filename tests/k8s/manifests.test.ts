@@ -185,6 +185,19 @@ describe("the checks bite: a manifest broken on purpose fails", async () => {
     expect(errors).toEqual(["Deployment/demo: http containerPort 7403 but the service listens on 7402"]);
   });
 
+  test("the admin port: moved away from ADMIN_PORT, left on loopback, scraped elsewhere", () => {
+    const errors = errorsAfter((o) => {
+      demoApp(o).ports[2].containerPort = 7409;
+      find(o, "ConfigMap", "vetmesh-common").data.ADMIN_HOST = "127.0.0.1";
+      find(o, "Deployment", "demo").spec.template.metadata.annotations["prometheus.io/port"] = "7402";
+    });
+    expect(errors).toEqual([
+      "Deployment/demo: admin containerPort 7409 but /metrics listens on 7403",
+      "Deployment/demo: ADMIN_HOST must be 0.0.0.0 in the pod (its default, loopback, hides /metrics from Prometheus)",
+      'Deployment/demo: Prometheus annotations must scrape /metrics on 7403, got ["true","7402","/metrics"]',
+    ]);
+  });
+
   test("HTTP_PORT overridden in the environment without moving the container port", () => {
     const errors = errorsAfter((o) => {
       demoApp(o).env.push({ name: "HTTP_PORT", value: "9000" });
