@@ -1,3 +1,4 @@
+import { adminPortOf } from "@vetmesh/kit";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
@@ -9,7 +10,6 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import { adminPortOf } from "@vetmesh/kit";
 import { SECRET_KEYS, SECRET_NAME } from "../../scripts/k8s-secret.ts";
 import type { Deployable } from "./deployables.ts";
 import { type K8sObject, podContainers } from "./kustomize.ts";
