@@ -4,18 +4,15 @@ import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle, getMsSqlConnectionParams, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
-import { ERASED_MESSAGE_FIELDS, type OutboxRecord } from "../domain/outbox.ts";
+import { ERASED_MESSAGE_FIELDS } from "../domain/outbox.ts";
+import type { ClaimedMessage } from "../domain/outbox-transitions.ts";
+import * as transition from "../domain/outbox-transitions.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
+import type { OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-mssql.ts";
 
 const leaseFree = (now: number) => or(isNull(t.leaseUntil), lte(t.leaseUntil, now));
 const due = (now: number) => and(eq(t.state, "pending"), lte(t.nextAttemptAt, now), leaseFree(now));
-
-function toRecord(row: typeof t.$inferSelect): OutboxRecord {
-  const { leaseToken: _token, ...record } = row;
-  return record;
-}
 
 /**
  * The statements the SQL Server repository runs, built without a connection
@@ -34,41 +31,20 @@ export function mssqlStatements(db: NodeMsSqlDatabase) {
     claim: (id: string, input: { owner: string; now: number; leaseMs: number; leaseToken: string }) =>
       db
         .update(t)
-        .set({
-          leaseToken: input.leaseToken,
-          leaseOwner: input.owner,
-          leaseUntil: input.now + input.leaseMs,
-          attempts: sql`${t.attempts} + 1`,
-          updatedAt: input.now,
-        })
+        .set({ ...transition.claimedLease(input), attempts: sql`${t.attempts} + 1` })
         .output()
         .where(and(eq(t.id, id), due(input.now))),
     markSent: (id: string, now: number) =>
       db
         .update(t)
-        .set({
-          state: "sent",
-          sentAt: now,
-          updatedAt: now,
-          leaseToken: null,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastError: null,
-        })
+        .set(transition.sentFields(now))
         .output({ inserted: { id: t.id } })
         .where(and(eq(t.id, id), ne(t.state, "sent"))),
     cancel: (recipient: string, sagaId: string, now: number) =>
       db
         .update(t)
-        .set({
-          state: "cancelled",
-          cancelledBy: sagaId,
-          updatedAt: now,
-          leaseToken: null,
-          leaseOwner: null,
-          leaseUntil: null,
-        })
-        .where(and(eq(t.recipient, recipient), inArray(t.state, ["pending", "dead"]))),
+        .set(transition.cancelledFields(sagaId, now))
+        .where(and(eq(t.recipient, recipient), inArray(t.state, transition.CANCELLABLE_STATES))),
     erase: (recipient: string) => db.update(t).set(ERASED_MESSAGE_FIELDS).where(eq(t.recipient, recipient)),
   };
 }
@@ -86,34 +62,21 @@ export function createMssqlOutboxRepository(
   const q = mssqlStatements(db);
   const byId = async (id: string) => {
     const [row] = await db.select().from(t).where(eq(t.id, id));
-    return row ? toRecord(row) : undefined;
+    return row ? transition.toOutboxRecord(row) : undefined;
   };
 
   return {
     async enqueue(input) {
       let created = true;
       try {
-        await db.insert(t).values({
-          id: input.id,
-          idempotencyKey: input.idempotencyKey,
-          recipient: input.recipient,
-          subject: input.subject,
-          textBody: input.text,
-          htmlBody: input.html,
-          messageId: input.messageId,
-          state: "pending",
-          attempts: 0,
-          nextAttemptAt: input.now,
-          createdAt: input.now,
-          updatedAt: input.now,
-        });
+        await db.insert(t).values(transition.newMessageRow(input));
       } catch (error) {
         if (!isMssqlUniqueViolation(error)) throw error;
         created = false;
       }
       const [row] = await db.select().from(t).where(eq(t.idempotencyKey, input.idempotencyKey));
       if (!row) throw new Error("outbox row vanished after insert");
-      return { message: toRecord(row), created };
+      return { message: transition.toOutboxRecord(row), created };
     },
 
     async claimDue({ owner, now, leaseMs, limit }) {
@@ -122,7 +85,7 @@ export function createMssqlOutboxRepository(
       for (const { id } of candidates) {
         const leaseToken = randomUUID();
         const [row] = await q.claim(id, { owner, now, leaseMs, leaseToken });
-        if (row) claimed.push({ ...toRecord(row), leaseToken });
+        if (row) claimed.push({ ...transition.toOutboxRecord(row), leaseToken });
       }
       return claimed;
     },
@@ -132,20 +95,9 @@ export function createMssqlOutboxRepository(
     },
 
     async markFailed(id, leaseToken, update) {
-      const common = {
-        lastError: update.error.slice(0, 2000),
-        updatedAt: update.now,
-        leaseToken: null,
-        leaseOwner: null,
-        leaseUntil: null,
-      };
-      const set =
-        update.kind === "dead"
-          ? { ...common, state: "dead" as const }
-          : { ...common, nextAttemptAt: update.nextAttemptAt };
       const rows = await db
         .update(t)
-        .set(set)
+        .set(transition.failedFields(update))
         .output({ inserted: { id: t.id } })
         .where(and(eq(t.id, id), eq(t.leaseToken, leaseToken), eq(t.state, "pending")));
       return rows.length === 1;
@@ -159,21 +111,13 @@ export function createMssqlOutboxRepository(
         .orderBy(asc(t.updatedAt), asc(t.id))
         .offset(0)
         .fetch(limit);
-      return rows.map(toRecord);
+      return rows.map(transition.toOutboxRecord);
     },
 
     async retryDead(id, now) {
       await db
         .update(t)
-        .set({
-          state: "pending",
-          attempts: 0,
-          nextAttemptAt: now,
-          updatedAt: now,
-          leaseToken: null,
-          leaseOwner: null,
-          leaseUntil: null,
-        })
+        .set(transition.retriedFields(now))
         .where(and(eq(t.id, id), eq(t.state, "dead")));
       return byId(id);
     },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { NewMessage, OutboxRepository } from "./repository.ts";
+import type { NewMessage } from "../domain/outbox-transitions.ts";
+import type { OutboxRepository } from "./repository.ts";
 
 const T0 = 1_790_000_000_000;
 const LEASE = 30_000;

@@ -1,21 +1,5 @@
-import type { EmailRequest, OutboxRecord } from "../domain/outbox.ts";
-
-/** A message a dispatcher holds a lease on; `leaseToken` proves it when reporting back. */
-export interface ClaimedMessage extends OutboxRecord {
-  leaseToken: string;
-}
-
-/** Fields stored with a new outbox message besides the request. */
-export interface NewMessage extends EmailRequest {
-  id: string;
-  messageId: string;
-  now: number;
-}
-
-/** How a failed attempt is recorded. */
-export type FailureUpdate =
-  | { kind: "retry"; nextAttemptAt: number; error: string; now: number }
-  | { kind: "dead"; error: string; now: number };
+import type { OutboxRecord } from "../domain/outbox.ts";
+import type { ClaimedMessage, FailureUpdate, NewMessage } from "../domain/outbox-transitions.ts";
 
 /**
  * The one storage interface of the notification service. SQLite and SQL

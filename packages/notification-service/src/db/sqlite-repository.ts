@@ -3,16 +3,13 @@ import { randomUUID } from "node:crypto";
 import { sqliteHealth } from "@vetmesh/kit/db";
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { ERASED_MESSAGE_FIELDS, type OutboxRecord } from "../domain/outbox.ts";
-import type { ClaimedMessage, OutboxRepository } from "./repository.ts";
+import { ERASED_MESSAGE_FIELDS } from "../domain/outbox.ts";
+import type { ClaimedMessage } from "../domain/outbox-transitions.ts";
+import * as transition from "../domain/outbox-transitions.ts";
+import type { OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-sqlite.ts";
 
 const leaseFree = (now: number) => or(isNull(t.leaseUntil), lte(t.leaseUntil, now));
-
-function toRecord(row: typeof t.$inferSelect): OutboxRecord {
-  const { leaseToken: _token, ...record } = row;
-  return record;
-}
 
 /**
  * The outbox on SQLite. Every write is one synchronous IMMEDIATE transaction,
@@ -29,25 +26,12 @@ export function createSqliteOutboxRepository(client: Database): OutboxRepository
       return db.transaction((tx) => {
         const inserted = tx
           .insert(t)
-          .values({
-            id: input.id,
-            idempotencyKey: input.idempotencyKey,
-            recipient: input.recipient,
-            subject: input.subject,
-            textBody: input.text,
-            htmlBody: input.html,
-            messageId: input.messageId,
-            state: "pending",
-            attempts: 0,
-            nextAttemptAt: input.now,
-            createdAt: input.now,
-            updatedAt: input.now,
-          })
+          .values(transition.newMessageRow(input))
           .onConflictDoNothing({ target: t.idempotencyKey })
           .run();
         const row = tx.select().from(t).where(eq(t.idempotencyKey, input.idempotencyKey)).get();
         if (!row) throw new Error("outbox row vanished after insert");
-        return { message: toRecord(row), created: inserted.changes === 1 };
+        return { message: transition.toOutboxRecord(row), created: inserted.changes === 1 };
       }, immediate);
     },
 
@@ -67,55 +51,31 @@ export function createSqliteOutboxRepository(client: Database): OutboxRepository
           const row = tx
             .update(t)
             .set({
-              leaseToken,
-              leaseOwner: owner,
-              leaseUntil: now + leaseMs,
+              ...transition.claimedLease({ owner, now, leaseMs, leaseToken }),
               attempts: sql`${t.attempts} + 1`,
-              updatedAt: now,
             })
             .where(and(eq(t.id, id), due))
             .returning()
             .get();
-          if (row) claimed.push({ ...toRecord(row), leaseToken });
+          if (row) claimed.push({ ...transition.toOutboxRecord(row), leaseToken });
         }
         return claimed;
       }, immediate);
     },
 
     async markSent(id, _leaseToken, now) {
-      // Sent is the truth once the server said 250: recorded even if the
-      // lease ran out or a saga cancelled the message meanwhile.
       const result = db
         .update(t)
-        .set({
-          state: "sent",
-          sentAt: now,
-          updatedAt: now,
-          leaseToken: null,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastError: null,
-        })
+        .set(transition.sentFields(now))
         .where(and(eq(t.id, id), ne(t.state, "sent")))
         .run();
       return result.changes === 1;
     },
 
     async markFailed(id, leaseToken, update) {
-      const common = {
-        lastError: update.error.slice(0, 2000),
-        updatedAt: update.now,
-        leaseToken: null,
-        leaseOwner: null,
-        leaseUntil: null,
-      };
-      const set =
-        update.kind === "dead"
-          ? { ...common, state: "dead" as const }
-          : { ...common, nextAttemptAt: update.nextAttemptAt };
       const result = db
         .update(t)
-        .set(set)
+        .set(transition.failedFields(update))
         .where(and(eq(t.id, id), eq(t.leaseToken, leaseToken), eq(t.state, "pending")))
         .run();
       return result.changes === 1;
@@ -129,40 +89,25 @@ export function createSqliteOutboxRepository(client: Database): OutboxRepository
         .orderBy(asc(t.updatedAt), asc(t.id))
         .limit(limit)
         .all();
-      return rows.map(toRecord);
+      return rows.map(transition.toOutboxRecord);
     },
 
     async retryDead(id, now) {
       return db.transaction((tx) => {
         tx.update(t)
-          .set({
-            state: "pending",
-            attempts: 0,
-            nextAttemptAt: now,
-            updatedAt: now,
-            leaseToken: null,
-            leaseOwner: null,
-            leaseUntil: null,
-          })
+          .set(transition.retriedFields(now))
           .where(and(eq(t.id, id), eq(t.state, "dead")))
           .run();
         const row = tx.select().from(t).where(eq(t.id, id)).get();
-        return row ? toRecord(row) : undefined;
+        return row ? transition.toOutboxRecord(row) : undefined;
       }, immediate);
     },
 
     async cancelPending(recipient, sagaId, now) {
       return db.transaction((tx) => {
         tx.update(t)
-          .set({
-            state: "cancelled",
-            cancelledBy: sagaId,
-            updatedAt: now,
-            leaseToken: null,
-            leaseOwner: null,
-            leaseUntil: null,
-          })
-          .where(and(eq(t.recipient, recipient), inArray(t.state, ["pending", "dead"])))
+          .set(transition.cancelledFields(sagaId, now))
+          .where(and(eq(t.recipient, recipient), inArray(t.state, transition.CANCELLABLE_STATES)))
           .run();
         tx.update(t).set(ERASED_MESSAGE_FIELDS).where(eq(t.recipient, recipient)).run();
         const counted = tx
@@ -176,7 +121,7 @@ export function createSqliteOutboxRepository(client: Database): OutboxRepository
 
     async get(id) {
       const row = db.select().from(t).where(eq(t.id, id)).get();
-      return row ? toRecord(row) : undefined;
+      return row ? transition.toOutboxRecord(row) : undefined;
     },
 
     async health() {

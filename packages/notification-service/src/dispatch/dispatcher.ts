@@ -1,6 +1,7 @@
 import type { Logger } from "@vetmesh/kit";
-import type { ClaimedMessage, OutboxRepository } from "../db/repository.ts";
+import type { OutboxRepository } from "../db/repository.ts";
 import { decideFailure, type RetryPolicy } from "../domain/backoff.ts";
+import type { ClaimedMessage } from "../domain/outbox-transitions.ts";
 import { describeFailure, isPermanentFailure, type MailTransport } from "../transport/mail-transport.ts";
 import type { NotificationMetrics } from "./metrics.ts";
 
