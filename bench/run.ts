@@ -35,6 +35,7 @@ import { pacedRun } from "./lib/paced.ts";
 import { type BenchReport, renderText, type TargetCheck, writeResults } from "./lib/report.ts";
 import { createRssTracker } from "./lib/rss.ts";
 import { scrapeCounter, seedOwners } from "./lib/seed.ts";
+import { slotSearchCheck } from "./lib/slot-search.ts";
 import type { RunResult } from "./lib/stats.ts";
 
 const env = process.env;
@@ -355,6 +356,7 @@ try {
       meshIdle <= 350,
     ),
   ];
+  targetChecks.push(await slotSearchCheck(notes)); // issue 18's row, bench/lib/slot-search.ts
   if (peerNote) notes.push(peerNote);
   const report: BenchReport = {
     startedAt,

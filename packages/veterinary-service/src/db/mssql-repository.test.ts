@@ -15,7 +15,7 @@ import {
   renderMssql,
   vaccinationRequestWhere,
 } from "./mssql-repository.ts";
-import { exceptionsWhere, vetOverlapWhere } from "./mssql-schedule.ts";
+import { busySpansWhere, exceptionsWhere, vetOverlapWhere } from "./mssql-schedule.ts";
 import { erasedPetLockQuery, erasedPetQuery, insertTombstonesQuery } from "./mssql-tombstones.ts";
 import { repositoryContract } from "./repository.contract.ts";
 import type { VeterinaryRepository } from "./repository.ts";
@@ -73,6 +73,21 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
         "select [id] from [schedule_exceptions] where (([schedule_exceptions].[starts_at] < @par0) and " +
         "([schedule_exceptions].[ends_at] > @par1))",
       params: [2, 1],
+    });
+  });
+
+  test("busy spans of the slot search: three columns, the start bounded both ways, cancelled left out", () => {
+    const query = db
+      .select({ vetId: appointments.vetId, startsAt: appointments.startsAt, endsAt: appointments.endsAt })
+      .from(appointments)
+      .where(busySpansWhere({ from: 1000, to: 5000, longestMs: 600 }))
+      .toSQL();
+    expect(query).toEqual({
+      sql:
+        "select [vet_id], [starts_at], [ends_at] from [appointments] where ((([appointments].[vet_id] is not null)) and " +
+        "([appointments].[starts_at] >= @par0) and ([appointments].[starts_at] < @par1) and " +
+        "([appointments].[ends_at] > @par2) and ([appointments].[status] <> @par3))",
+      params: [400, 5000, 1000, "cancelled"],
     });
   });
 

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, lt, ne, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNotNull, lt, ne, type SQL } from "drizzle-orm";
 import type { NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
-import type { AppointmentRow, ExceptionRow, ScheduleRepository } from "./repository.ts";
+import type { AppointmentRow, BusyRange, BusySpan, ExceptionRow, ScheduleRepository } from "./repository.ts";
 import { appointments, scheduleExceptions, vetHours, vets } from "./schema-mssql.ts";
 import { withHours } from "./sqlite-schedule.ts";
 
@@ -25,6 +25,17 @@ export function vetOverlapWhere(
 /** Exceptions overlapping [from, to). */
 export function exceptionsWhere(range: { from: number; to: number }): SQL | undefined {
   return and(lt(scheduleExceptions.startsAt, range.to), gt(scheduleExceptions.endsAt, range.from));
+}
+
+/** The free-slot search's filter: vets' non-cancelled appointments overlapping [from, to) (appointments_starts_idx). */
+export function busySpansWhere({ from, to, longestMs, vetId }: BusyRange): SQL | undefined {
+  return and(
+    vetId === undefined ? isNotNull(appointments.vetId) : eq(appointments.vetId, vetId),
+    gte(appointments.startsAt, from - longestMs),
+    lt(appointments.startsAt, to),
+    gt(appointments.endsAt, from),
+    ne(appointments.status, "cancelled"),
+  );
 }
 
 /** The SQL Server half of the schedule storage; same contract as SQLite's. */
@@ -73,6 +84,14 @@ export function createMssqlSchedule(db: NodeMsSqlDatabase): ScheduleRepository {
         .where(exceptionsWhere(range))
         .orderBy(asc(scheduleExceptions.startsAt), asc(scheduleExceptions.id));
       return rows as ExceptionRow[];
+    },
+    async listBusySpans(range) {
+      const a = appointments;
+      const rows = await db
+        .select({ vetId: a.vetId, startsAt: a.startsAt, endsAt: a.endsAt })
+        .from(a)
+        .where(busySpansWhere(range));
+      return rows as BusySpan[];
     },
   };
 }

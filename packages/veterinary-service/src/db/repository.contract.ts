@@ -287,6 +287,28 @@ export function repositoryContract(name: string, open: () => Promise<VeterinaryR
       expect(await repo.listClinicAppointments({ from: T0 + MIN, to: T0 + 60 * MIN })).toEqual([]);
     });
 
+    test("busy spans: vets' non-cancelled appointments overlapping [from, to), incl. one that began before", async () => {
+      const span = (row: AppointmentRow) => ({
+        vetId: row.vetId ?? "",
+        startsAt: row.startsAt,
+        endsAt: row.endsAt,
+      });
+      const early = appointmentRow({ petId: "pet-a", startsAt: T0 - 20 * MIN, vetId: "vet-1" });
+      const inside = appointmentRow({ petId: "pet-b", startsAt: T0 + 30 * MIN, vetId: "vet-2" });
+      const cancelled = appointmentRow({ petId: "pet-c", startsAt: T0, vetId: "vet-1" });
+      const noVet = appointmentRow({ petId: "pet-d", startsAt: T0 });
+      const ended = appointmentRow({ petId: "pet-e", startsAt: T0 - 60 * MIN, vetId: "vet-1" });
+      const later = appointmentRow({ petId: "pet-f", startsAt: T0 + 60 * MIN, vetId: "vet-1" });
+      for (const row of [early, inside, cancelled, noVet, ended, later]) await repo.insertAppointment(row);
+      await repo.cancelAppointment(cancelled.id, T0);
+      const range = { from: T0, to: T0 + 60 * MIN, longestMs: 24 * 60 * MIN };
+      const sorted = (spans: { startsAt: number }[]) => [...spans].sort((a, b) => a.startsAt - b.startsAt);
+      expect(sorted(await repo.listBusySpans(range))).toEqual([span(early), span(inside)]);
+      expect(await repo.listBusySpans({ ...range, vetId: "vet-2" })).toEqual([span(inside)]);
+      // an appointment that started more than longestMs before `from` is not looked for
+      expect(await repo.listBusySpans({ ...range, vetId: "vet-1", longestMs: 10 * MIN })).toEqual([]);
+    });
+
     test("records page newest first by (recordedAt, id)", async () => {
       for (let i = 0; i < 5; i++) {
         const row = appointmentRow({ startsAt: T0 + i * 60 * MIN });

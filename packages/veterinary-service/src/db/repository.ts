@@ -134,6 +134,28 @@ export interface ScheduleRepository {
   removeException(id: string): Promise<boolean>;
   /** Exceptions (every vet's and the clinic's) overlapping [from, to), by start. */
   listExceptions(range: { from: number; to: number }): Promise<ExceptionRow[]>;
+  /**
+   * The booked time of vets (optionally one vet) overlapping [from, to): every
+   * non-cancelled appointment with a vet, as three columns only — the hot path
+   * of the free-slot search. `longestMs` bounds how long before `from` an
+   * overlapping appointment can start, so the scan stays on the start index.
+   */
+  listBusySpans(range: BusyRange): Promise<BusySpan[]>;
+}
+
+/** What {@link ScheduleRepository.listBusySpans} is asked for. */
+export interface BusyRange {
+  from: number;
+  to: number;
+  longestMs: number;
+  vetId?: string;
+}
+
+/** A vet's booked span [startsAt, endsAt). */
+export interface BusySpan {
+  vetId: string;
+  startsAt: number;
+  endsAt: number;
 }
 
 /** Outcome of a state change on an appointment (end or cancel). */

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, lt } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNotNull, lt, ne } from "drizzle-orm";
 import type { SQLiteBunDatabase } from "drizzle-orm/bun-sqlite";
 import type { HoursSpan } from "../domain/working-hours.ts";
-import type { ExceptionRow, ScheduleRepository, VetWithHours } from "./repository.ts";
-import { scheduleExceptions, vetHours, vets } from "./schema-sqlite.ts";
+import type { BusySpan, ExceptionRow, ScheduleRepository, VetWithHours } from "./repository.ts";
+import { appointments, scheduleExceptions, vetHours, vets } from "./schema-sqlite.ts";
 
 /** Groups hour rows under their vets, keeping the vets' order. */
 export function withHours(
@@ -65,6 +65,22 @@ export function createSqliteSchedule(db: SQLiteBunDatabase): ScheduleRepository 
         .where(and(lt(e.startsAt, to), gt(e.endsAt, from)))
         .orderBy(asc(e.startsAt), asc(e.id))
         .all() as ExceptionRow[];
+    },
+    async listBusySpans({ from, to, longestMs, vetId }) {
+      const a = appointments;
+      return db
+        .select({ vetId: a.vetId, startsAt: a.startsAt, endsAt: a.endsAt })
+        .from(a)
+        .where(
+          and(
+            vetId === undefined ? isNotNull(a.vetId) : eq(a.vetId, vetId),
+            gte(a.startsAt, from - longestMs),
+            lt(a.startsAt, to),
+            gt(a.endsAt, from),
+            ne(a.status, "cancelled"),
+          ),
+        )
+        .all() as BusySpan[];
     },
   };
 }

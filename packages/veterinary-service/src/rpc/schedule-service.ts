@@ -107,17 +107,16 @@ export function createScheduleService(deps: ScheduleDeps): Partial<ServiceImpl<t
       const vets = vetId === null ? all : all.filter((vet) => vet.id === vetId);
       if (vetId !== null && vets.length === 0) throw notFound(`vet ${vetId} not found`);
       // An appointment that started the day before may still run into this day.
-      const [appointments, exceptions] = await Promise.all([
-        deps.repository.listClinicAppointments({
-          from: day.from - MAX_DURATION_MINUTES * 60_000,
-          to: day.to,
+      const [busySpans, exceptions] = await Promise.all([
+        deps.repository.listBusySpans({
+          ...day,
+          longestMs: MAX_DURATION_MINUTES * 60_000,
           vetId: vetId ?? undefined,
         }),
         deps.repository.listExceptions(day),
       ]);
       const busyByVet = new Map<string, Interval[]>();
-      for (const a of appointments) {
-        if (a.status === "cancelled" || a.vetId === null || a.endsAt <= day.from) continue;
+      for (const a of busySpans) {
         const list = busyByVet.get(a.vetId) ?? [];
         list.push([a.startsAt, a.endsAt]);
         busyByVet.set(a.vetId, list);
