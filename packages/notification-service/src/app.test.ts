@@ -79,6 +79,20 @@ const email = (key: string, recipient = "ann@example.com") => ({
   html: "<p>Rex's rabies vaccination is due on 2026-12-09.</p>",
 });
 
+/** The outbox backlog gauge as /metrics shows it: [pending, dead]. */
+async function backlog(app: NotificationApp): Promise<[number, number]> {
+  const text = await app.metrics.registry.metrics();
+  const value = (state: string) =>
+    Number(
+      text
+        .split("\n")
+        .find((l) => l.startsWith(`vetmesh_notification_outbox_messages{state="${state}"`))
+        ?.split(" ")
+        .at(-1),
+    );
+  return [value("pending"), value("dead")];
+}
+
 async function metric(app: NotificationApp, outcome: string): Promise<number> {
   const text = await app.metrics.registry.metrics();
   const line = text
@@ -202,6 +216,7 @@ describe("notification service over a real SMTP server", () => {
     expect([await metric(app, "failed"), await metric(app, "dead"), await metric(app, "sent")]).toEqual([
       2, 1, 0,
     ]);
+    expect(await backlog(app)).toEqual([0, 1]);
     server.behaviour = "accept";
     const retried = await client.retryDeadLetter({ id: message!.id });
     expect([retried.message?.state, retried.message?.attempts]).toEqual([MessageState.PENDING, 0]);
@@ -209,6 +224,7 @@ describe("notification service over a real SMTP server", () => {
     await waitFor("sent", async () => (await app.repository.get(message!.id))?.state === "sent");
     expect(server.messages[0]?.messageId).toBe(messageIdFor("vaccination:dead:overdue", "vetmesh.test"));
     expect((await client.listDeadLetters({})).messages).toEqual([]);
+    expect(await backlog(app)).toEqual([0, 0]);
     const repeat = await client.retryDeadLetter({ id: message!.id });
     expect(repeat.message?.state).toBe(MessageState.SENT);
   });

@@ -67,8 +67,8 @@ export async function createNotificationApp(options: NotificationAppOptions): Pr
     });
   const metrics =
     options.metrics ?? createKitMetrics({ service: "notification", instance: config.INSTANCE_ID });
-  const notificationMetrics = createNotificationMetrics(metrics.registry);
   const repository = await openOutboxRepository(config.DATABASE_URL);
+  const notificationMetrics = createNotificationMetrics(metrics.registry, () => repository.backlog());
   const transport = options.transport ?? transportFromConfig(config);
   const dispatcher = createDispatcher({
     repository,

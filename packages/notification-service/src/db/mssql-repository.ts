@@ -8,7 +8,7 @@ import { ERASED_MESSAGE_FIELDS } from "../domain/outbox.ts";
 import type { ClaimedMessage } from "../domain/outbox-transitions.ts";
 import * as transition from "../domain/outbox-transitions.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import type { OutboxRepository } from "./repository.ts";
+import { backlogOf, type OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-mssql.ts";
 
 const leaseFree = (now: number) => or(isNull(t.leaseUntil), lte(t.leaseUntil, now));
@@ -133,6 +133,16 @@ export function createMssqlOutboxRepository(
     },
 
     get: byId,
+
+    async backlog() {
+      return backlogOf(
+        await db
+          .select({ state: t.state, n: sql<number>`count(*)` })
+          .from(t)
+          .where(inArray(t.state, ["pending", "dead"]))
+          .groupBy(t.state),
+      );
+    },
 
     async health() {
       try {

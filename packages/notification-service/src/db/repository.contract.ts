@@ -192,6 +192,20 @@ export function repositoryContract(name: string, open: () => Promise<OutboxRepos
       expect((await repo.get("id-k1"))?.state).toBe("sent");
     });
 
+    test("backlog counts pending (waiting or leased) and dead messages, not sent or cancelled ones", async () => {
+      expect(await repo.backlog()).toEqual({ pending: 0, dead: 0 });
+      for (const key of ["b1", "b2", "b3", "b4"]) await repo.enqueue(message(key));
+      await repo.enqueue(message("b5", "bob@example.com"));
+      const [first, second, third] = await repo.claimDue({ owner: "a", now: T0, leaseMs: LEASE, limit: 3 });
+      expect(await repo.markSent(first!.id, first!.leaseToken, T0 + 1)).toBe(true);
+      expect(
+        await repo.markFailed(second!.id, second!.leaseToken, { kind: "dead", error: "550", now: T0 + 1 }),
+      ).toBe(true);
+      expect(third).toBeDefined(); // still leased: pending
+      await repo.cancelPending("bob@example.com", "saga-b", T0 + 2);
+      expect(await repo.backlog()).toEqual({ pending: 2, dead: 1 });
+    });
+
     test("health answers null while the database answers", async () => {
       expect(await repo.health()).toBeNull();
     });

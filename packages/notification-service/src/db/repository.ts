@@ -1,6 +1,18 @@
 import type { OutboxRecord } from "../domain/outbox.ts";
 import type { ClaimedMessage, FailureUpdate, NewMessage } from "../domain/outbox-transitions.ts";
 
+/** Undelivered messages by state. */
+export interface OutboxBacklog {
+  pending: number;
+  dead: number;
+}
+
+/** The counts of `rows` (state, n) as a backlog; states without rows count 0. */
+export function backlogOf(rows: Array<{ state: string; n: number | string }>): OutboxBacklog {
+  const count = (state: string) => Number(rows.find((row) => row.state === state)?.n ?? 0);
+  return { pending: count("pending"), dead: count("dead") };
+}
+
 /**
  * The one storage interface of the notification service. SQLite and SQL
  * Server implement it with the same algorithm (conditional updates guarded by
@@ -32,6 +44,8 @@ export interface OutboxRepository {
   cancelPending(recipient: string, sagaId: string, now: number): Promise<number>;
   /** One message by id. */
   get(id: string): Promise<OutboxRecord | undefined>;
+  /** Messages not delivered yet: pending (leased or waiting) and dead letters; /metrics' outbox backlog. */
+  backlog(): Promise<OutboxBacklog>;
   /** Null when the database answers; the reason otherwise (for /status). */
   health(): Promise<string | null>;
   close(): Promise<void>;

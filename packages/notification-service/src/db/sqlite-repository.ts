@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/bun-sqlite";
 import { ERASED_MESSAGE_FIELDS } from "../domain/outbox.ts";
 import type { ClaimedMessage } from "../domain/outbox-transitions.ts";
 import * as transition from "../domain/outbox-transitions.ts";
-import type { OutboxRepository } from "./repository.ts";
+import { backlogOf, type OutboxRepository } from "./repository.ts";
 import { outboxMessages as t } from "./schema-sqlite.ts";
 
 const leaseFree = (now: number) => or(isNull(t.leaseUntil), lte(t.leaseUntil, now));
@@ -122,6 +122,17 @@ export function createSqliteOutboxRepository(client: Database): OutboxRepository
     async get(id) {
       const row = db.select().from(t).where(eq(t.id, id)).get();
       return row ? transition.toOutboxRecord(row) : undefined;
+    },
+
+    async backlog() {
+      return backlogOf(
+        db
+          .select({ state: t.state, n: sql<number>`count(*)` })
+          .from(t)
+          .where(inArray(t.state, ["pending", "dead"]))
+          .groupBy(t.state)
+          .all(),
+      );
     },
 
     async health() {

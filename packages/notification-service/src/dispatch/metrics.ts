@@ -1,5 +1,6 @@
 import { LATENCY_BUCKETS } from "@vetmesh/kit";
-import { Counter, Histogram, type Registry } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { OutboxBacklog } from "../db/repository.ts";
 
 /** The notification series, registered on the process's (kit) registry so /metrics shows them. */
 export interface NotificationMetrics {
@@ -13,8 +14,30 @@ export interface NotificationMetrics {
   duplicates: Counter;
 }
 
-/** Creates the notification metrics on `registry`. */
-export function createNotificationMetrics(registry: Registry): NotificationMetrics {
+/**
+ * Creates the notification metrics on `registry`. With `backlog`, the gauge
+ * `vetmesh_notification_outbox_messages{state="pending"|"dead"}` counts the
+ * undelivered messages at scrape time (the dashboard's outbox backlog and the
+ * dead-letter alert); a scrape while the database fails keeps the last counts.
+ */
+export function createNotificationMetrics(
+  registry: Registry,
+  backlog?: () => Promise<OutboxBacklog>,
+): NotificationMetrics {
+  if (backlog) {
+    new Gauge({
+      name: "vetmesh_notification_outbox_messages",
+      help: "Undelivered outbox messages at scrape time, by state (pending, dead); every replica sees the shared outbox",
+      labelNames: ["state"] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await backlog().catch(() => undefined);
+        if (!counts) return;
+        this.set({ state: "pending" }, counts.pending);
+        this.set({ state: "dead" }, counts.dead);
+      },
+    });
+  }
   return {
     attempts: new Counter({
       name: "vetmesh_notification_delivery_attempts_total",
