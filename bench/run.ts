@@ -28,6 +28,7 @@ import {
 import { startProcess, stopAll, type TestProcess } from "../tests/support/process.ts";
 import { type RunningSystem, startSystem } from "../tests/support/system.ts";
 import { type CpuRun, createCpuMeter } from "./lib/cpu.ts";
+import { measureImportCosts } from "./lib/import-cost.ts";
 import { type Target, throughputRun } from "./lib/load.ts";
 import { findNginx, type NginxPeer, startNginx } from "./lib/nginx.ts";
 import { BENCH_OUTPUT_DIR } from "./lib/output.ts";
@@ -161,6 +162,8 @@ try {
   });
   await Bun.sleep(1000);
   memory.snapshotIdle();
+  // What every process spends with no load (taken off each window's CPU; the load generator idles too).
+  await cpu.measureIdle(2000);
 
   log(`seeding ${OWNERS} owners with 2 pets each`);
   const seeded = await seedOwners(system.gateway, OWNERS, 2);
@@ -358,12 +361,16 @@ try {
   ];
   targetChecks.push(await slotSearchCheck(notes)); // issue 18's row, bench/lib/slot-search.ts
   if (peerNote) notes.push(peerNote);
+  log("measuring the import cost of each dependency");
+  const imports = measureImportCosts(join(import.meta.dir, ".."));
   const report: BenchReport = {
     startedAt,
     machine: { cpus: cpus().length, bun: Bun.version, loadGenerator: LOAD_GENERATOR },
     runs,
     cpu: cpuRuns,
+    cpuIdleMsPerS: cpu.idleRates(),
     memory: processes,
+    imports,
     targets: targetChecks,
     notes,
   };

@@ -49,3 +49,17 @@ describe("CPU per request from /proc/<pid>/stat", () => {
     expect(readCpuMs(2 ** 22 + 12345)).toBeUndefined();
   });
 });
+
+describe("idle CPU is taken off each window", () => {
+  test("a group that burns only in the idle measurement reads as 0 per request, never negative", async () => {
+    const meter = createCpuMeter();
+    meter.add("bench", "self");
+    const idle = meter.measureIdle(300);
+    await idle;
+    const rate = meter.idleRates().bench ?? Number.NaN;
+    expect(rate).toBeGreaterThanOrEqual(0);
+    const window = meter.window();
+    const run = window.end({ id: "x", label: "nothing", mode: "throughput" }, 10);
+    expect(run.groups[0]?.ms).toBeGreaterThanOrEqual(0);
+  });
+});

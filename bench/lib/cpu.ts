@@ -71,9 +71,14 @@ export interface CpuRun {
   front?: string;
 }
 
-/** Named groups of pids; `window()` starts a measurement and its `end()` gives the per-request figures. */
+/**
+ * Named groups of pids; `window()` starts a measurement and its `end()` gives the per-request figures.
+ * After `measureIdle`, each group's idle CPU rate (timers, heartbeats, GC with no load) times the window's
+ * length is taken off its figure: at a low request rate that background would otherwise dominate.
+ */
 export function createCpuMeter() {
   const groups = new Map<string, Array<number | "self">>();
+  const idleMsPerS = new Map<string, number>();
   // Per pid, so a process that exits inside a window (nginx's cache loader) adds nothing instead of a negative.
   const read = () => {
     const totals = new Map<string, Map<number | "self", number>>();
@@ -106,6 +111,20 @@ export function createCpuMeter() {
     groupNames(): string[] {
       return [...groups.keys()];
     },
+    /** Reads every group's CPU over `ms` of no load, the background later windows subtract. */
+    async measureIdle(ms: number) {
+      const before = read();
+      const startedAt = performance.now();
+      await Bun.sleep(ms);
+      const after = read();
+      const seconds = (performance.now() - startedAt) / 1000;
+      for (const [group, perPid] of after)
+        idleMsPerS.set(group, spentBetween(before.get(group), perPid) / seconds);
+    },
+    /** The idle CPU rate of each group (ms of CPU per second), as measured. */
+    idleRates(): Record<string, number> {
+      return Object.fromEntries(idleMsPerS);
+    },
     /** Reads every group now; call `end` with the requests the window completed. */
     window() {
       const before = read();
@@ -113,12 +132,14 @@ export function createCpuMeter() {
       return {
         end(meta: { id: string; label: string; mode: CpuRun["mode"] }, requests: number): CpuRun {
           const after = read();
+          const wallMs = performance.now() - startedAt;
           return {
             ...meta,
             requests,
-            wallMs: performance.now() - startedAt,
+            wallMs,
             groups: [...after].map(([group, perPid]) => {
-              const spent = spentBetween(before.get(group), perPid);
+              const background = ((idleMsPerS.get(group) ?? 0) * wallMs) / 1000;
+              const spent = Math.max(0, spentBetween(before.get(group), perPid) - background);
               return {
                 group,
                 ms: spent,

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CpuRun } from "./cpu.ts";
+import type { ImportCost } from "./import-cost.ts";
 import type { ProcessMemory } from "./rss.ts";
 import type { RunResult } from "./stats.ts";
 
@@ -23,7 +24,11 @@ export interface BenchReport {
   runs: RunResult[];
   /** CPU per request of every process group in each run's measured window (the headline). */
   cpu: CpuRun[];
+  /** Each group's CPU with no load (ms per second), subtracted from every window. */
+  cpuIdleMsPerS: Record<string, number>;
   memory: ProcessMemory[];
+  /** RSS a fresh bun adds by importing each dependency alone (bench/lib/import-cost.ts). */
+  imports: { bareMb: number; costs: ImportCost[] };
   targets: TargetCheck[];
   notes: string[];
 }
@@ -105,7 +110,7 @@ export function renderText(report: BenchReport): string {
   return [
     `vetmesh bench — ${report.startedAt}, ${report.machine.cpus} cores, bun ${report.machine.bun}, load: ${report.machine.loadGenerator}`,
     "",
-    "CPU µs per request, by process (utime+stime from /proc/<pid>/stat over each measured window; the headline)",
+    "CPU µs per request, by process (utime+stime from /proc/<pid>/stat over each measured window, less each process's idle CPU rate; the headline)",
     table(
       [
         "id",
@@ -120,6 +125,9 @@ export function renderText(report: BenchReport): string {
       ],
       cpuRows(report.cpu),
     ),
+    `idle CPU (ms/s, subtracted): ${Object.entries(report.cpuIdleMsPerS)
+      .map(([group, rate]) => `${group} ${fixed(rate, 1)}`)
+      .join(", ")}`,
     "",
     table(
       [
@@ -139,6 +147,12 @@ export function renderText(report: BenchReport): string {
     ),
     "",
     table(["process", "pid", "idle RSS MB", "peak RSS MB"], memoryRows),
+    "",
+    `import cost: RSS a fresh bun adds by importing one module alone (bare bun: ${fixed(report.imports.bareMb, 1)} MB; imports overlap, so rows do not add up)`,
+    table(
+      ["module", "imported from", "+RSS MB"],
+      report.imports.costs.map((one) => [one.module, one.from, fixed(one.addedMb, 1)]),
+    ),
     "",
     table(["target (shown, not asserted)", "measured", "goal", ""], targetRows),
     ...(report.notes.length > 0 ? ["", ...report.notes.map((note) => `note: ${note}`)] : []),
