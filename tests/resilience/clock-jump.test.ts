@@ -19,8 +19,7 @@ import {
   type SmtpCapture,
   startSmtpCapture,
 } from "../../packages/notification-service/src/testing/smtp-capture.ts";
-import { eventually, startProcess, stopAll, type TestProcess } from "../support/process.ts";
-import { getUrl, httpBase } from "./harness.ts";
+import { eventually, scrapeMetrics, startProcess, stopAll, type TestProcess } from "../support/process.ts";
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), "vetmesh-clock-jump-"));
@@ -86,9 +85,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The scanner's last-scan gauge of a veterinary process (it changes at the end of every scan). */
+/** The scanner's last-scan gauge of a veterinary process (admin port; it changes at the end of every scan). */
 async function lastScan(vet: TestProcess): Promise<string> {
-  const text = await (await getUrl(`${httpBase(vet)}/metrics`)).text();
+  const text = await scrapeMetrics(vet);
   return (
     text.split("\n").find((line) => line.startsWith("vetmesh_reminders_last_scan_timestamp_seconds")) ?? ""
   );

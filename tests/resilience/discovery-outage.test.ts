@@ -11,6 +11,7 @@ import {
   failures,
   getUrl,
   httpBase,
+  LOAD_TEST_MS,
   type Mesh,
   runLoad,
   seedOwners,
@@ -34,46 +35,48 @@ afterAll(async () => {
   mesh?.cleanup();
 });
 
-test("discovery killed under 2000 reads: none fails; restarted: owners and gateway register again", async () => {
-  expect(await mesh.listInstances("owner")).toEqual(["owner-1", "owner-2"]);
-  let restarted = false;
-  const tally = await runLoad({
-    count: 2000,
-    concurrency: 8,
-    timeoutMs: 30_000,
-    request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
-    onProgress: async (i) => {
-      if (i === 300) {
-        mesh.discovery.kill("SIGKILL");
-        await mesh.discovery.exited;
-        // Longer than the registrations' TTL (2 s): with discovery gone, nothing may expire on the clients.
-        await Bun.sleep(2500);
-      }
-      if (i === 1200) {
-        await mesh.restartDiscovery();
-        restarted = true;
-      }
-    },
-  });
-  expect(restarted).toBe(true);
-  expect(tally.sent).toBe(2000);
-  expect(failures(tally), describeTally(tally)).toBe(0);
+test(
+  "discovery killed under 2000 reads: none fails; restarted: owners and gateway register again",
+  async () => {
+    expect(await mesh.listInstances("owner")).toEqual(["owner-1", "owner-2"]);
+    let restarted = false;
+    const tally = await runLoad({
+      count: 2000,
+      concurrency: 8,
+      request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
+      onProgress: async (i) => {
+        if (i === 300) {
+          mesh.discovery.kill("SIGKILL");
+          await mesh.discovery.exited;
+          // Longer than the registrations' TTL (2 s): with discovery gone, nothing may expire on the clients.
+          await Bun.sleep(2500);
+        }
+        if (i === 1200) {
+          await mesh.restartDiscovery();
+          restarted = true;
+        }
+      },
+    });
+    expect(restarted).toBe(true);
+    expect(tally.sent).toBe(2000);
+    expect(failures(tally), describeTally(tally)).toBe(0);
 
-  // The new registry starts empty; heartbeats find it and register again.
-  await eventually(async () => (await mesh.listInstances("owner")).join(",") === "owner-1,owner-2", 10_000);
-  await eventually(async () => (await mesh.listInstances("gateway")).join(",") === "gateway-1", 10_000);
+    // The new registry starts empty; heartbeats find it and register again.
+    await eventually(async () => (await mesh.listInstances("owner")).join(",") === "owner-1,owner-2", 10_000);
+    await eventually(async () => (await mesh.listInstances("gateway")).join(",") === "gateway-1", 10_000);
 
-  // The balancer watches the new registry: an owner started now is picked.
-  const third = await mesh.startOwner("owner-3");
-  await eventually(async () => (await mesh.listInstances("owner")).includes("owner-3"), 10_000);
-  const before = third.lines.length;
-  const spread = await runLoad({
-    count: 300,
-    concurrency: 4,
-    timeoutMs: 15_000,
-    request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
-  });
-  expect(failures(spread), describeTally(spread)).toBe(0);
-  const served = third.lines.slice(before).filter((line) => line.includes("ListPets")).length;
-  expect(served).toBeGreaterThan(0);
-}, 45_000);
+    // The balancer watches the new registry: an owner started now is picked.
+    const third = await mesh.startOwner("owner-3");
+    await eventually(async () => (await mesh.listInstances("owner")).includes("owner-3"), 10_000);
+    const before = third.lines.length;
+    const spread = await runLoad({
+      count: 300,
+      concurrency: 4,
+      request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
+    });
+    expect(failures(spread), describeTally(spread)).toBe(0);
+    const served = third.lines.slice(before).filter((line) => line.includes("ListPets")).length;
+    expect(served).toBeGreaterThan(0);
+  },
+  LOAD_TEST_MS,
+);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { spawnSync } from "bun";
 import { eventually, stopAll, type TestProcess } from "../support/process.ts";
-import { hasPrlimit, httpBase, type Mesh, postJson, runLoad, startMesh } from "./harness.ts";
+import { hasPrlimit, httpBase, LOAD_TEST_MS, type Mesh, postJson, runLoad, startMesh } from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 let mesh: Mesh;
@@ -66,7 +66,6 @@ test.skipIf(!hasPrlimit)(
     const tally = await runLoad({
       count: 300,
       concurrency: 4,
-      timeoutMs: 50_000,
       request: async (n) => {
         const i = n + 3;
         const response = await postJson(`${gateway}/api/owner/register`, { email: email(i) });
@@ -103,5 +102,5 @@ test.skipIf(!hasPrlimit)(
     }
     console.info(`disk full: ${acknowledged.length} acknowledged, ${refused.length} refused (503), all kept`);
   },
-  90_000,
+  LOAD_TEST_MS,
 );

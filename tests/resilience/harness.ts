@@ -218,19 +218,30 @@ export function serverErrors(tally: Tally): number {
 }
 
 /**
+ * How long a load may run before it counts as hung. A guard, never a speed
+ * budget: the loads are bounded by their count, the tests assert on counts and
+ * statuses, and a busy machine (the suite beside `make bench` on two shared
+ * cores ran discovery-outage's reads at 50/s) only makes them slower.
+ */
+export const LOAD_HANG_MS = 150_000;
+
+/** The bun:test timeout of a test that runs loads: the hang guard plus its setup and checks. */
+export const LOAD_TEST_MS = LOAD_HANG_MS + 60_000;
+
+/**
  * Runs `request(i)` for i in [0, count) with `concurrency` workers, bounded by
- * count and by `timeoutMs`, and tallies statuses. `onProgress` sees each index
- * as it is sent (to inject a failure mid-load).
+ * count (and by `timeoutMs`, default LOAD_HANG_MS, against a hang), and tallies
+ * statuses. `onProgress` sees each index as it is sent (to inject a failure mid-load).
  */
 export async function runLoad(options: {
   count: number;
   concurrency: number;
-  timeoutMs: number;
+  timeoutMs?: number;
   request: (i: number) => Promise<Response>;
   onProgress?: (i: number) => void | Promise<void>;
 }): Promise<Tally> {
   const tally: Tally = { sent: 0, byStatus: new Map(), transportErrors: 0, notJson: 0, samples: [] };
-  const deadline = Date.now() + options.timeoutMs;
+  const deadline = Date.now() + (options.timeoutMs ?? LOAD_HANG_MS);
   let next = 0;
   const worker = async () => {
     while (next < options.count && Date.now() < deadline) {

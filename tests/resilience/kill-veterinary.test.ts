@@ -9,6 +9,7 @@ import { eventually, stopAll } from "../support/process.ts";
 import {
   getUrl,
   httpBase,
+  LOAD_TEST_MS,
   type Mesh,
   postWithKey,
   runLoad,
@@ -43,55 +44,62 @@ afterAll(async () => {
   mesh?.cleanup();
 });
 
-test("SIGKILL of one of two veterinary instances during 200 make-appointments with Idempotency-Key: 0 duplicates", async () => {
-  const victim = mesh.veterinaries[0]!;
-  const tag = `appt-${Date.now().toString(36)}`;
-  const key = (i: number) => `${tag}-${i}`;
-  // Appointment i: pet i % PETS, in its own hour (no two of a pet overlap).
-  const body = (i: number) => ({
-    petId: petIds[i % PETS]!,
-    dateTime: new Date(Date.UTC(2031, 0, 1, 8) + Math.floor(i / PETS) * 3_600_000).toISOString(),
-  });
-  const count = PETS * APPOINTMENTS_PER_PET;
-  const answered: string[] = [];
-  const finals: number[] = [];
-  let repeats = 0;
-  const tally = await runLoad({
-    count,
-    concurrency: 8,
-    timeoutMs: 50_000,
-    request: async (i) => {
-      const made = await untilAnswered(
-        () => postWithKey(`${gateway}/api/veterinary/make-appointment`, body(i), key(i)),
-        [201, 409],
-      );
-      finals[i] = made.last;
-      repeats += made.repeats;
-      if (!made.response) return new Response("{}", { status: 599 });
-      if (made.last === 201)
-        answered[i] = ((await made.response.json()) as { appointmentId: string }).appointmentId;
-      return new Response("{}", { status: made.last });
-    },
-    onProgress: (i) => {
-      if (i === 60) victim.kill("SIGKILL");
-    },
-  });
-  expect(await victim.exited).not.toBe(0);
-  expect(tally.sent).toBe(count);
-  // No request ended on a 409: a repeat with its key is answered the first booking, never an overlap with itself.
-  expect(
-    finals.filter((status) => status !== 201),
-    `repeats ${repeats}`,
-  ).toEqual([]);
-  const stored = (sql: string, ...params: string[]) => mesh.countVeterinary(sql, ...params);
-  for (let i = 0; i < count; i++) {
-    expect(stored("SELECT COUNT(*) FROM appointments WHERE request_id = ?", key(i))).toBe(1);
+test(
+  "SIGKILL of one of two veterinary instances during 200 make-appointments with Idempotency-Key: 0 duplicates",
+  async () => {
+    const victim = mesh.veterinaries[0]!;
+    const tag = `appt-${Date.now().toString(36)}`;
+    const key = (i: number) => `${tag}-${i}`;
+    // Appointment i: pet i % PETS, in its own hour (no two of a pet overlap).
+    const body = (i: number) => ({
+      petId: petIds[i % PETS]!,
+      dateTime: new Date(Date.UTC(2031, 0, 1, 8) + Math.floor(i / PETS) * 3_600_000).toISOString(),
+    });
+    const count = PETS * APPOINTMENTS_PER_PET;
+    const answered: string[] = [];
+    const finals: number[] = [];
+    let repeats = 0;
+    const tally = await runLoad({
+      count,
+      concurrency: 8,
+      request: async (i) => {
+        const made = await untilAnswered(
+          () => postWithKey(`${gateway}/api/veterinary/make-appointment`, body(i), key(i)),
+          [201, 409],
+        );
+        finals[i] = made.last;
+        repeats += made.repeats;
+        if (!made.response) return new Response("{}", { status: 599 });
+        if (made.last === 201)
+          answered[i] = ((await made.response.json()) as { appointmentId: string }).appointmentId;
+        return new Response("{}", { status: made.last });
+      },
+      onProgress: (i) => {
+        if (i === 60) victim.kill("SIGKILL");
+      },
+    });
+    expect(await victim.exited).not.toBe(0);
+    expect(tally.sent).toBe(count);
+    // No request ended on a 409: a repeat with its key is answered the first booking, never an overlap with itself.
     expect(
-      stored("SELECT COUNT(*) FROM appointments WHERE id = ? AND request_id = ?", answered[i] ?? "", key(i)),
-    ).toBe(1);
-  }
-  for (const petId of petIds) {
-    expect(stored("SELECT COUNT(*) FROM appointments WHERE pet_id = ?", petId)).toBe(APPOINTMENTS_PER_PET);
-  }
-  console.info(`kill-veterinary: ${count} appointments, ${repeats} client repeats, 0 duplicates`);
-}, 60_000);
+      finals.filter((status) => status !== 201),
+      `repeats ${repeats}`,
+    ).toEqual([]);
+    const stored = (sql: string, ...params: string[]) => mesh.countVeterinary(sql, ...params);
+    for (let i = 0; i < count; i++) {
+      expect(stored("SELECT COUNT(*) FROM appointments WHERE request_id = ?", key(i))).toBe(1);
+      expect(
+        stored(
+          "SELECT COUNT(*) FROM appointments WHERE id = ? AND request_id = ?",
+          answered[i] ?? "",
+          key(i),
+        ),
+      ).toBe(1);
+    }
+    for (const petId of petIds) {
+      expect(stored("SELECT COUNT(*) FROM appointments WHERE pet_id = ?", petId)).toBe(APPOINTMENTS_PER_PET);
+    }
+    console.info(`kill-veterinary: ${count} appointments, ${repeats} client repeats, 0 duplicates`);
+  },
+  LOAD_TEST_MS,
+);

@@ -13,6 +13,7 @@ import {
   getUrl,
   hasRedisServer,
   httpBase,
+  LOAD_TEST_MS,
   type Mesh,
   type PrivateRedis,
   runLoad,
@@ -56,7 +57,6 @@ test.skipIf(!hasRedisServer)(
     const tally = await runLoad({
       count: 2400,
       concurrency: 8,
-      timeoutMs: 30_000,
       request: async (i) => {
         const response = await getUrl(petsUrl(gateways[i % 2]!, emails[i % emails.length]!));
         if (i > 600 && i < 1400) cacheDuringOutage.push(response.headers.get("x-cache") ?? "");
@@ -96,5 +96,5 @@ test.skipIf(!hasRedisServer)(
       client.disconnect();
     }
   },
-  45_000,
+  LOAD_TEST_MS,
 );
