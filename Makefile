@@ -7,7 +7,7 @@ TOOLS := .tools
 # Bun comes from the npm package `bun`, pinned, installed into .tools/ unless the right one is on PATH.
 BUN := $(shell if command -v bun >/dev/null && [ "$$(bun --version)" = "$(BUN_VERSION)" ]; then command -v bun; else echo $(TOOLS)/node_modules/.bin/bun; fi)
 
-.PHONY: help init install generate migrate web auth-keys token run stop tests bench bench-save print-bun
+.PHONY: help init install generate migrate web auth-keys token run stop tests bench bench-save print-bun seed-schedule
 
 help:
 	@echo "make init     install Bun $(BUN_VERSION) and dependencies, generate code, migrate local databases"
@@ -15,6 +15,7 @@ help:
 	@echo "make stop     stop everything make run started"
 	@echo "make tests    typecheck, lint, buf lint, unit and cross-process tests"
 	@echo "make token    ROLE=admin|vet|reception|owner [EMAIL=...] prints a bearer token for local runs"
+	@echo "make seed-schedule  give the clinic of a running make run three vets with weekly hours (once)"
 	@echo "make generate regenerate packages/contracts/gen from proto/"
 	@echo "make web      rebuild the front desk web app (packages/web/dist; make init and make run do it too)"
 	@echo "make openapi  rewrite docs/openapi.json (and the Postman collection) from the gateway's routes"
@@ -57,6 +58,9 @@ tests: install
 
 token:
 	@$(BUN) scripts/token.ts --role "$(ROLE)" --email "$(EMAIL)" --sub "$(SUB)" --ttl "$(TTL)"
+
+seed-schedule:
+	@$(BUN) scripts/seed-schedule.ts
 
 openapi: install
 	$(BUN) scripts/openapi.ts
