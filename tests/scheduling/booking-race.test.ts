@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildProcesses, layoutFromEnv } from "../../scripts/processes.ts";
+import { jsonCall } from "../support/json-call.ts";
 import { startProcess, stopAll } from "../support/process.ts";
 import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
@@ -21,12 +22,8 @@ let gateways: string[] = [];
 const pets: string[] = [];
 
 async function call(base: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, body: answer } = await jsonCall(base, method, path, body);
+  return { status, body: answer };
 }
 
 /** MakeAppointment RPCs a veterinary replica has answered, from its /metrics (on its admin listener). */

@@ -4,6 +4,7 @@
  * two veterinary replicas. Hours are local, instants UTC, across a DST change.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { jsonCall } from "../support/json-call.ts";
 import { type RunningSystem, STOP_BOUND_MS, startSystem } from "../support/system.ts";
 
 let system: RunningSystem;
@@ -11,12 +12,8 @@ let vetId = "";
 const pets: string[] = [];
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${system.gateway}${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const { status, body: answer } = await jsonCall(system.gateway, method, path, body);
+  return { status, body: answer };
 }
 const starts = (body: Record<string, unknown>) =>
   (body.slots as { dateTime: string }[]).map((slot) => slot.dateTime);
