@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Interceptor, type ServiceImpl } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
@@ -44,6 +44,22 @@ const config = () =>
     DRAIN_DELAY_MS: "0",
   });
 
+/** A kit service (both listeners, port 0) serving DemoService with `impl`, traced by `tracing`. */
+function startDemo(
+  name: string,
+  tracing: Tracing,
+  impl: Partial<ServiceImpl<typeof DemoService>>,
+  logger = createLogger({ level: "silent" }),
+): Promise<RunningService> {
+  return startService({
+    name,
+    config: config(),
+    tracing,
+    logger,
+    routes: (router) => router.service(DemoService, impl),
+  });
+}
+
 const h2Client = (port: number, interceptors: Interceptor[]) =>
   createClient(
     DemoService,
@@ -78,13 +94,8 @@ describe("tracing across two services over h2c", () => {
   let frontService: RunningService;
 
   beforeAll(async () => {
-    backService = await startService({
-      name: "back",
-      config: config(),
-      tracing: back.tracing,
-      logger: createLogger({ level: "silent" }),
-      routes: (router) =>
-        router.service(DemoService, { ping: () => ({ message: "pong", instanceId: "back-1" }) }),
+    backService = await startDemo("back", back.tracing, {
+      ping: () => ({ message: "pong", instanceId: "back-1" }),
     });
     const logger = createLogger({
       level: "info",
@@ -92,20 +103,18 @@ describe("tracing across two services over h2c", () => {
       contextFields: front.tracing.logFields,
     });
     const toBack = h2Client(backService.grpcPort, tracingClientInterceptors(front.tracing));
-    frontService = await startService({
-      name: "front",
-      config: config(),
-      tracing: front.tracing,
+    frontService = await startDemo(
+      "front",
+      front.tracing,
+      {
+        async ping() {
+          logger.info("calling back");
+          const answer = await toBack.ping({});
+          return { message: `front+${answer.message}`, instanceId: "front-1" };
+        },
+      },
       logger,
-      routes: (router) =>
-        router.service(DemoService, {
-          async ping() {
-            logger.info("calling back");
-            const answer = await toBack.ping({});
-            return { message: `front+${answer.message}`, instanceId: "front-1" };
-          },
-        }),
-    });
+    );
   });
 
   afterAll(async () => {
@@ -159,31 +168,17 @@ describe("tracing across two services over h2c", () => {
   test("an unexpected error marks the server span failed; a not-found answer does not", async () => {
     const fresh = { front: traced("front"), back: traced("back") };
     // Drained services keep their spans in the shut tracings above; these calls use new ones.
-    const backAgain = await startService({
-      name: "back",
-      config: config(),
-      tracing: fresh.back.tracing,
-      logger: createLogger({ level: "silent" }),
-      routes: (router) =>
-        router.service(DemoService, {
-          fail: () => {
-            throw notFound("nothing here");
-          },
-        }),
+    const backAgain = await startDemo("back", fresh.back.tracing, {
+      fail: () => {
+        throw notFound("nothing here");
+      },
     });
     const toBack = h2Client(backAgain.grpcPort, tracingClientInterceptors(fresh.front.tracing));
-    const frontAgain = await startService({
-      name: "front",
-      config: config(),
-      tracing: fresh.front.tracing,
-      logger: createLogger({ level: "silent" }),
-      routes: (router) =>
-        router.service(DemoService, {
-          async fail() {
-            await toBack.fail({}).catch(() => {});
-            throw new Error("front broke");
-          },
-        }),
+    const frontAgain = await startDemo("front", fresh.front.tracing, {
+      async fail() {
+        await toBack.fail({}).catch(() => {});
+        throw new Error("front broke");
+      },
     });
     try {
       const error = await h2Client(frontAgain.grpcPort, [])
