@@ -1,13 +1,9 @@
-import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { MsSqlDatabase } from "drizzle-orm/mssql-core";
 import type { NodeMsSqlPreparedQueryHKT, NodeMsSqlQueryResultHKT } from "drizzle-orm/node-mssql";
-import {
-  ERASED_EMAIL,
-  type OwnerRecord,
-  type PetRecord,
-  type SagaRecord,
-  type SagaStep,
-} from "../domain/records.ts";
+import type { OwnerRecord, PetRecord, SagaRecord, SagaStep } from "../domain/records.ts";
+import * as transition from "../domain/saga-transitions.ts";
+import { sagaClaimable } from "./saga-conditions.ts";
 import { owners, pets, removalSagas } from "./schema-mssql.ts";
 
 /** Any Drizzle SQL Server database or transaction: the real pool, a transaction, or `drizzle.mock()`. */
@@ -51,52 +47,31 @@ export function mssqlQueries(db: AnyMsSqlDb) {
       db
         .select({ id: removalSagas.id })
         .from(removalSagas)
-        .where(ne(removalSagas.step, "done"))
+        .where(ne(removalSagas.step, transition.SAGA_DONE))
         .orderBy(asc(removalSagas.createdAt)),
     claimSaga: (id: string, leaseOwner: string, now: number, leaseUntil: number) =>
       db
         .update(removalSagas)
-        .set({ leaseOwner, leaseUntil })
-        .where(
-          and(
-            eq(removalSagas.id, id),
-            ne(removalSagas.step, "done"),
-            or(
-              isNull(removalSagas.leaseUntil),
-              lt(removalSagas.leaseUntil, now),
-              eq(removalSagas.leaseOwner, leaseOwner),
-            ),
-          ),
-        ),
+        .set(transition.sagaLease(leaseOwner, leaseUntil))
+        .where(sagaClaimable(removalSagas, id, leaseOwner, now)),
     advanceSaga: (id: string, from: SagaStep, to: SagaStep, now: number) =>
       db
         .update(removalSagas)
-        .set({ step: to, updatedAt: now, lastError: null })
+        .set(transition.advancedSaga(to, now))
         .where(and(eq(removalSagas.id, id), eq(removalSagas.step, from))),
     recordSagaFailure: (id: string, error: string, now: number) =>
       db
         .update(removalSagas)
-        .set({ attempts: sql`${removalSagas.attempts} + 1`, lastError: error.slice(0, 1000), updatedAt: now })
+        .set({ ...transition.failedSagaAttempt(error, now), attempts: sql`${removalSagas.attempts} + 1` })
         .where(eq(removalSagas.id, id)),
     deletePetsOf: (ownerId: string) => db.delete(pets).where(eq(pets.ownerId, ownerId)),
     deleteOwner: (ownerId: string) => db.delete(owners).where(eq(owners.id, ownerId)),
     markSagaDone: (sagaId: string, now: number) =>
-      db
-        .update(removalSagas)
-        .set({
-          step: "done",
-          updatedAt: now,
-          completedAt: now,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastError: null,
-          ownerEmail: ERASED_EMAIL,
-        })
-        .where(eq(removalSagas.id, sagaId)),
+      db.update(removalSagas).set(transition.finishedSaga(now)).where(eq(removalSagas.id, sagaId)),
     releaseSaga: (id: string, leaseOwner: string) =>
       db
         .update(removalSagas)
-        .set({ leaseOwner: null, leaseUntil: null })
+        .set(transition.SAGA_LEASE_RELEASED)
         .where(and(eq(removalSagas.id, id), eq(removalSagas.leaseOwner, leaseOwner))),
   };
 }

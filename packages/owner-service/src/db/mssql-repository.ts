@@ -2,7 +2,7 @@ import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
 import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
-import { toSagaStep } from "../domain/records.ts";
+import { toSagaRecord } from "../domain/saga-transitions.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
 import type { OwnerRepository } from "./repository.ts";
@@ -94,7 +94,7 @@ export function createMssqlRepository(db: AnyMsSqlDb, close: () => Promise<void>
     },
     async findSaga(id) {
       const row = (await q.findSaga(id))[0];
-      return row ? { ...row, step: toSagaStep(row.step) } : undefined;
+      return row ? toSagaRecord(row) : undefined;
     },
     async listUnfinishedSagaIds() {
       return (await q.listUnfinishedSagaIds()).map((row) => row.id);

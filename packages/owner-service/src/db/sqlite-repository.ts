@@ -1,14 +1,11 @@
 import type { Database } from "bun:sqlite";
 import { isSqliteUniqueViolation, sqliteHealth } from "@vetmesh/kit/db";
-import { and, asc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { ERASED_EMAIL, type SagaRecord, toSagaStep } from "../domain/records.ts";
+import * as transition from "../domain/saga-transitions.ts";
 import type { OwnerRepository } from "./repository.ts";
+import { sagaClaimable } from "./saga-conditions.ts";
 import { owners, pets, removalSagas } from "./schema-sqlite.ts";
-
-function toSaga(row: typeof removalSagas.$inferSelect): SagaRecord {
-  return { ...row, step: toSagaStep(row.step) };
-}
 
 /** The SQLite adapter of {@link OwnerRepository} over an open (already migrated) bun:sqlite handle. */
 export function createSqliteRepository(client: Database): OwnerRepository {
@@ -105,13 +102,13 @@ export function createSqliteRepository(client: Database): OwnerRepository {
     },
     async findSaga(id) {
       const row = db.select().from(removalSagas).where(eq(removalSagas.id, id)).get();
-      return row ? toSaga(row) : undefined;
+      return row ? transition.toSagaRecord(row) : undefined;
     },
     async listUnfinishedSagaIds() {
       const rows = db
         .select({ id: removalSagas.id })
         .from(removalSagas)
-        .where(ne(removalSagas.step, "done"))
+        .where(ne(removalSagas.step, transition.SAGA_DONE))
         .orderBy(asc(removalSagas.createdAt))
         .all();
       return rows.map((row) => row.id);
@@ -119,32 +116,22 @@ export function createSqliteRepository(client: Database): OwnerRepository {
     async claimSaga(id, leaseOwner, now, leaseUntil) {
       const result = db
         .update(removalSagas)
-        .set({ leaseOwner, leaseUntil })
-        .where(
-          and(
-            eq(removalSagas.id, id),
-            ne(removalSagas.step, "done"),
-            or(
-              isNull(removalSagas.leaseUntil),
-              lt(removalSagas.leaseUntil, now),
-              eq(removalSagas.leaseOwner, leaseOwner),
-            ),
-          ),
-        )
+        .set(transition.sagaLease(leaseOwner, leaseUntil))
+        .where(sagaClaimable(removalSagas, id, leaseOwner, now))
         .run();
       return result.changes === 1;
     },
     async advanceSaga(id, from, to, now) {
       const result = db
         .update(removalSagas)
-        .set({ step: to, updatedAt: now, lastError: null })
+        .set(transition.advancedSaga(to, now))
         .where(and(eq(removalSagas.id, id), eq(removalSagas.step, from)))
         .run();
       return result.changes === 1;
     },
     async recordSagaFailure(id, error, now) {
       db.update(removalSagas)
-        .set({ attempts: sql`${removalSagas.attempts} + 1`, lastError: error.slice(0, 1000), updatedAt: now })
+        .set({ ...transition.failedSagaAttempt(error, now), attempts: sql`${removalSagas.attempts} + 1` })
         .where(eq(removalSagas.id, id))
         .run();
     },
@@ -153,25 +140,14 @@ export function createSqliteRepository(client: Database): OwnerRepository {
         (tx) => {
           tx.delete(pets).where(eq(pets.ownerId, ownerId)).run();
           tx.delete(owners).where(eq(owners.id, ownerId)).run();
-          tx.update(removalSagas)
-            .set({
-              step: "done",
-              updatedAt: now,
-              completedAt: now,
-              leaseOwner: null,
-              leaseUntil: null,
-              lastError: null,
-              ownerEmail: ERASED_EMAIL,
-            })
-            .where(eq(removalSagas.id, sagaId))
-            .run();
+          tx.update(removalSagas).set(transition.finishedSaga(now)).where(eq(removalSagas.id, sagaId)).run();
         },
         { behavior: "immediate" },
       );
     },
     async releaseSaga(id, leaseOwner) {
       db.update(removalSagas)
-        .set({ leaseOwner: null, leaseUntil: null })
+        .set(transition.SAGA_LEASE_RELEASED)
         .where(and(eq(removalSagas.id, id), eq(removalSagas.leaseOwner, leaseOwner)))
         .run();
     },
