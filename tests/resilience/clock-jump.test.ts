@@ -20,6 +20,7 @@ import {
   startSmtpCapture,
 } from "../../packages/notification-service/src/testing/smtp-capture.ts";
 import { eventually, scrapeMetrics, startProcess, stopAll, type TestProcess } from "../support/process.ts";
+import { SETUP_MS } from "./harness.ts";
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), "vetmesh-clock-jump-"));
@@ -77,7 +78,7 @@ beforeAll(async () => {
       }),
     );
   }
-}, 60_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

@@ -14,6 +14,7 @@ import {
   LOAD_TEST_MS,
   type Mesh,
   runLoad,
+  SETUP_MS,
   seedOwners,
   startMesh,
 } from "./harness.ts";
@@ -28,7 +29,7 @@ beforeAll(async () => {
   mesh = await startMesh({ owners: 2, gateways: 1, redisUrl: REDIS_URL, gatewayEnv: { CACHE_TTL_MS: "1" } });
   gateway = httpBase(mesh.gateways[0]!);
   emails = await seedOwners(gateway, 20, `disc-${Date.now().toString(36)}`);
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

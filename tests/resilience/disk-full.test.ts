@@ -10,7 +10,16 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { spawnSync } from "bun";
 import { eventually, stopAll, type TestProcess } from "../support/process.ts";
-import { hasPrlimit, httpBase, LOAD_TEST_MS, type Mesh, postJson, runLoad, startMesh } from "./harness.ts";
+import {
+  hasPrlimit,
+  httpBase,
+  LOAD_TEST_MS,
+  type Mesh,
+  postJson,
+  runLoad,
+  SETUP_MS,
+  startMesh,
+} from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 let mesh: Mesh;
@@ -41,7 +50,7 @@ beforeAll(async () => {
   owner = await startOwner("owner-1");
   // The breaker stays closed, so every answer shows the service's own reason (not "circuit open").
   gateway = httpBase(await mesh.startGateway("gateway-1", { BREAKER_MIN_CALLS: "1000000" }));
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

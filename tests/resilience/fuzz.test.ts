@@ -19,7 +19,16 @@ import {
   type Route,
   VETERINARY_ROUTES,
 } from "./fuzz-cases.ts";
-import { getUrl, httpBase, type Mesh, postJson, startMesh } from "./harness.ts";
+import {
+  getUrl,
+  httpBase,
+  LOAD_HANG_MS,
+  LOAD_TEST_MS,
+  type Mesh,
+  postJson,
+  SETUP_MS,
+  startMesh,
+} from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
@@ -40,7 +49,7 @@ beforeAll(async () => {
     ownerEnv: { REMOVAL_WAIT_MS: "200" },
   });
   gateway = httpBase(mesh.gateways[0]!);
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();
@@ -55,7 +64,7 @@ async function fuzz(routes: Route[], count: number, seed: number): Promise<void>
   const byKind = new Map<string, number>();
   let next = 0;
   let answered = 0;
-  const deadline = Date.now() + 100_000;
+  const deadline = Date.now() + LOAD_HANG_MS; // a hang guard: the count bounds the run
   const worker = async () => {
     while (next < requests.length && Date.now() < deadline) {
       const request = requests[next++]!;
@@ -103,56 +112,68 @@ async function fuzz(routes: Route[], count: number, seed: number): Promise<void>
   }
 }
 
-test(`${COUNT} malformed requests over ${ROUTES.length} health, owner and test routes: zero 5xx, zero crashes, every answer JSON`, async () => {
-  await fuzz(ROUTES, COUNT, SEED);
-}, 120_000);
+test(
+  `${COUNT} malformed requests over ${ROUTES.length} health, owner and test routes: zero 5xx, zero crashes, every answer JSON`,
+  async () => {
+    await fuzz(ROUTES, COUNT, SEED);
+  },
+  LOAD_TEST_MS,
+);
 
-test(`${VET_COUNT} malformed requests over ${VETERINARY_ROUTES.length} veterinary routes: zero 5xx, zero crashes, every answer JSON`, async () => {
-  await fuzz(VETERINARY_ROUTES, VET_COUNT, SEED + 1);
-}, 120_000);
+test(
+  `${VET_COUNT} malformed requests over ${VETERINARY_ROUTES.length} veterinary routes: zero 5xx, zero crashes, every answer JSON`,
+  async () => {
+    await fuzz(VETERINARY_ROUTES, VET_COUNT, SEED + 1);
+  },
+  LOAD_TEST_MS,
+);
 
-test("email addresses: the issue's 4 and 1,000 damaged ones are 400 naming email on every owner route; 200 plausible ones register and list", async () => {
-  const rng = createRng(SEED + 2);
-  const bad = [...ISSUE_ADDRESSES, ...Array.from({ length: 1000 }, () => damagedAddress(rng))];
-  const wrong: string[] = [];
-  const expect400 = async (what: string, response: Promise<Response>) => {
-    const res = await response;
-    const body = (await res.json()) as { details?: { field?: string } };
-    if (res.status !== 400 || body.details?.field !== "email") {
-      wrong.push(`${what} → ${res.status} ${JSON.stringify(body).slice(0, 160)}`);
+test(
+  "email addresses: the issue's 4 and 1,000 damaged ones are 400 naming email on every owner route; 200 plausible ones register and list",
+  async () => {
+    const rng = createRng(SEED + 2);
+    const bad = [...ISSUE_ADDRESSES, ...Array.from({ length: 1000 }, () => damagedAddress(rng))];
+    const wrong: string[] = [];
+    const expect400 = async (what: string, response: Promise<Response>) => {
+      const res = await response;
+      const body = (await res.json()) as { details?: { field?: string } };
+      if (res.status !== 400 || body.details?.field !== "email") {
+        wrong.push(`${what} → ${res.status} ${JSON.stringify(body).slice(0, 160)}`);
+      }
+    };
+    for (const email of bad) {
+      const path = encodeURIComponent(email);
+      const shown = JSON.stringify(email);
+      await Promise.all([
+        expect400(`register ${shown}`, postJson(`${gateway}/api/owner/register`, { email })),
+        expect400(
+          `register-pet ${shown}`,
+          postJson(`${gateway}/api/owner/register-pet`, { email, type: "Dog", race: "", name: "Rex" }),
+        ),
+        expect400(`pets ${shown}`, getUrl(`${gateway}/api/owner/${path}/pets`)),
+        expect400(
+          `remove-data ${shown}`,
+          fetch(`${gateway}/api/owner/remove-data/${path}`, {
+            method: "DELETE",
+            signal: AbortSignal.timeout(5000),
+          }),
+        ),
+      ]);
+      const rpc = await postJson(`${gateway}/vetmesh.owner.v1.OwnerService/RegisterOwner`, { email });
+      const rpcBody = (await rpc.json()) as { code?: string };
+      if (rpc.status !== 400 || rpcBody.code !== "invalid_argument") {
+        wrong.push(`RegisterOwner ${shown} → ${rpc.status} ${JSON.stringify(rpcBody).slice(0, 160)}`);
+      }
     }
-  };
-  for (const email of bad) {
-    const path = encodeURIComponent(email);
-    const shown = JSON.stringify(email);
-    await Promise.all([
-      expect400(`register ${shown}`, postJson(`${gateway}/api/owner/register`, { email })),
-      expect400(
-        `register-pet ${shown}`,
-        postJson(`${gateway}/api/owner/register-pet`, { email, type: "Dog", race: "", name: "Rex" }),
-      ),
-      expect400(`pets ${shown}`, getUrl(`${gateway}/api/owner/${path}/pets`)),
-      expect400(
-        `remove-data ${shown}`,
-        fetch(`${gateway}/api/owner/remove-data/${path}`, {
-          method: "DELETE",
-          signal: AbortSignal.timeout(5000),
-        }),
-      ),
-    ]);
-    const rpc = await postJson(`${gateway}/vetmesh.owner.v1.OwnerService/RegisterOwner`, { email });
-    const rpcBody = (await rpc.json()) as { code?: string };
-    if (rpc.status !== 400 || rpcBody.code !== "invalid_argument") {
-      wrong.push(`RegisterOwner ${shown} → ${rpc.status} ${JSON.stringify(rpcBody).slice(0, 160)}`);
+    for (let i = 0; i < 200; i++) {
+      const email = plausibleAddress(rng, `n${i}`);
+      const res = await postJson(`${gateway}/api/owner/register`, { email });
+      const listed = await getUrl(`${gateway}/api/owner/${encodeURIComponent(email)}/pets`);
+      if (res.status !== 201 || listed.status !== 200) {
+        wrong.push(`valid ${JSON.stringify(email)} → register ${res.status}, list ${listed.status}`);
+      }
     }
-  }
-  for (let i = 0; i < 200; i++) {
-    const email = plausibleAddress(rng, `n${i}`);
-    const res = await postJson(`${gateway}/api/owner/register`, { email });
-    const listed = await getUrl(`${gateway}/api/owner/${encodeURIComponent(email)}/pets`);
-    if (res.status !== 201 || listed.status !== 200) {
-      wrong.push(`valid ${JSON.stringify(email)} → register ${res.status}, list ${listed.status}`);
-    }
-  }
-  expect(wrong.slice(0, 20)).toEqual([]);
-}, 120_000);
+    expect(wrong.slice(0, 20)).toEqual([]);
+  },
+  LOAD_TEST_MS,
+);

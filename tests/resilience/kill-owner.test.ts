@@ -19,6 +19,7 @@ import {
   postWithKey,
   rateLimited,
   runLoad,
+  SETUP_MS,
   seedOwners,
   serverErrors,
   startMesh,
@@ -42,7 +43,7 @@ beforeAll(async () => {
   });
   gateway = httpBase(mesh.gateways[0]!);
   emails = await seedOwners(gateway, 40, `kill-${Date.now().toString(36)}`);
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

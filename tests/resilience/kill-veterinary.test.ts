@@ -13,6 +13,7 @@ import {
   type Mesh,
   postWithKey,
   runLoad,
+  SETUP_MS,
   seedOwners,
   startMesh,
   untilAnswered,
@@ -37,7 +38,7 @@ beforeAll(async () => {
   }
   // Both instances are in the gateway's snapshot before the load starts.
   await eventually(async () => (await mesh.listInstances("veterinary")).length === 2, 10_000);
-}, 40_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

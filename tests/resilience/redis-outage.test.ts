@@ -17,6 +17,7 @@ import {
   type Mesh,
   type PrivateRedis,
   runLoad,
+  SETUP_MS,
   seedOwners,
   serverErrors,
   startMesh,
@@ -34,7 +35,7 @@ beforeAll(async () => {
   mesh = await startMesh({ owners: 2, gateways: 2, redisUrl: redis.url });
   gateways = mesh.gateways.map(httpBase);
   emails = await seedOwners(gateways[0]!, 20, `redis-${Date.now().toString(36)}`);
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

@@ -16,6 +16,7 @@ import {
   type Mesh,
   postJson,
   runLoad,
+  SETUP_MS,
   seedOwners,
   startMesh,
 } from "./harness.ts";
@@ -27,7 +28,7 @@ let emails: string[];
 beforeAll(async () => {
   mesh = await startMesh({ owners: 2, gateways: 2, redisUrl: REDIS_URL, gatewayEnv: { CACHE_TTL_MS: "1" } });
   emails = await seedOwners(httpBase(mesh.gateways[0]!), 20, `roll-${Date.now().toString(36)}`);
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();

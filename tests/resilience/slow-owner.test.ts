@@ -10,7 +10,16 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { freePort } from "@vetmesh/kit/testing";
 import { type DelayProxy, startDelayProxy } from "../support/delay-proxy.ts";
 import { eventually, scrapeMetrics, stopAll, type TestProcess } from "../support/process.ts";
-import { getUrl, httpBase, LOAD_TEST_MS, type Mesh, runLoad, seedOwners, startMesh } from "./harness.ts";
+import {
+  getUrl,
+  httpBase,
+  LOAD_TEST_MS,
+  type Mesh,
+  runLoad,
+  SETUP_MS,
+  seedOwners,
+  startMesh,
+} from "./harness.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 /** The gateway's deadline for owner reads, and the proxy's delay: ten times longer each way. */
@@ -44,7 +53,7 @@ beforeAll(async () => {
   // Seeded through another gateway, so the tested gateway's breaker window holds no earlier successes.
   const seeder = await mesh.startGateway("gateway-seed");
   emails = await seedOwners(httpBase(seeder), 5, `slow-${Date.now().toString(36)}`);
-}, 30_000);
+}, SETUP_MS);
 
 afterAll(async () => {
   await stopAll();
