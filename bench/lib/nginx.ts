@@ -34,17 +34,20 @@ export function findNginx(): { binary: string } | { skipped: string } {
   return { binary };
 }
 
-/** The configuration text; upstreams are `host:port` of the owners' HTTP/1.1 listeners. */
-export function nginxConfig(options: {
+/** The peer's layout: its folder, ports, the owners behind it, the cache TTL and the limit. */
+export interface NginxOptions {
   dir: string;
   hitPort: number;
   missPort: number;
+  /** `host:port` of the owners' HTTP/1.1 listeners. */
   upstreams: string[];
   ttlSeconds: number;
   /** Requests per second per client address (limit_req), the gateway's raised read limit. */
   ratePerSecond: number;
-  runAsRoot: boolean;
-}): string {
+}
+
+/** The configuration text. */
+export function nginxConfig(options: NginxOptions & { runAsRoot: boolean }): string {
   const { dir } = options;
   const location = (cacheKey: string) => `
     location ~ ^/api/owner/([^/]+)/pets$ {
@@ -108,15 +111,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** Starts nginx in the foreground (so the bench owns it) and waits until both ports answer. */
-export async function startNginx(options: {
-  binary: string;
-  dir: string;
-  hitPort: number;
-  missPort: number;
-  upstreams: string[];
-  ttlSeconds: number;
-  ratePerSecond: number;
-}): Promise<NginxPeer> {
+export async function startNginx(options: NginxOptions & { binary: string }): Promise<NginxPeer> {
   mkdirSync(options.dir, { recursive: true });
   const file = join(options.dir, "nginx.conf");
   writeFileSync(file, nginxConfig({ ...options, runAsRoot: process.getuid?.() === 0 }));
