@@ -17,7 +17,7 @@ export function tracingHttpMiddleware(
   routeOf: (c: Context) => string | undefined,
 ): MiddlewareHandler | undefined {
   const { tracer, propagator } = tracing;
-  if (!tracer) return undefined;
+  if (!tracer || !propagator) return undefined;
   return async function traceRequest(c, next) {
     const path = c.req.path;
     if (UNTRACED_PATHS.has(path)) return next();

@@ -58,7 +58,7 @@ function rpcAttributes(typeName: string, method: string) {
  */
 export function tracingServerInterceptors(tracing: Tracing): Interceptor[] {
   const { tracer, propagator } = tracing;
-  if (!tracer) return [];
+  if (!tracer || !propagator) return [];
   const interceptor: Interceptor = (next) => async (req) => {
     const parent: Context = propagator.extract(ROOT_CONTEXT, req.header, headerGetter);
     if (req.stream) return context.with(parent, () => next(req));
@@ -87,7 +87,7 @@ export function tracingServerInterceptors(tracing: Tracing): Interceptor[] {
  */
 export function tracingClientInterceptors(tracing: Tracing): Interceptor[] {
   const { tracer, propagator } = tracing;
-  if (!tracer) return [];
+  if (!tracer || !propagator) return [];
   const interceptor: Interceptor = (next) => async (req) => {
     const active = context.active();
     if (req.stream) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { Code, ConnectError, createClient, type Interceptor, type ServiceImpl } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
@@ -82,6 +83,23 @@ describe("tracing off", () => {
     expect(tracingHttpMiddleware(tracing, () => undefined)).toBeUndefined();
     expect(tracing.logFields).toBeUndefined();
     expect(await tracing.inSpan("step", {}, async () => 42)).toBe(42);
+  });
+
+  test("off, a process never loads the SDK (its memory is paid only when tracing is on)", () => {
+    // A fresh process: this test file itself turns tracing on elsewhere, which loads the SDK here.
+    const telemetry = join(import.meta.dir, "..", "telemetry.ts");
+    const script = `
+      const { createTelemetry } = await import(${JSON.stringify(telemetry)});
+      const loaded = () => Object.keys(require.cache).filter((path) => path.includes("@opentelemetry/sdk-trace")).length;
+      createTelemetry("probe", { LOG_LEVEL: "silent", INSTANCE_ID: "probe-1" });
+      const off = loaded();
+      createTelemetry("probe", { LOG_LEVEL: "silent", INSTANCE_ID: "probe-1", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9" });
+      console.log(JSON.stringify({ off, on: loaded() }));`;
+    const run = Bun.spawnSync({ cmd: [process.execPath, "-e", script], stdout: "pipe", stderr: "pipe" });
+    expect(run.stderr.toString()).toBe("");
+    const { off, on } = JSON.parse(run.stdout.toString()) as { off: number; on: number };
+    expect(off).toBe(0);
+    expect(on).toBeGreaterThan(0);
   });
 });
 
