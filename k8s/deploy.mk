@@ -7,7 +7,8 @@ K8S_OVERLAY ?= k8s/overlays/local
 K8S_NAMESPACE ?= vetmesh
 K8S_TAG ?= local
 K8S_ENV ?= k8s/.env
-K8S_IMAGES := gateway owner veterinary notification demo discovery balancer
+# One image per deployable: the names come from the one list, scripts/deployables.ts.
+K8S_IMAGES = $(shell $(BUN) scripts/deployables.ts names)
 K8S_DEPLOYMENTS := redis discovery balancer owner veterinary notification demo gateway
 BUN ?= bun
 

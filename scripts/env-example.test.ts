@@ -6,17 +6,10 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEPLOYABLES } from "./deployables.ts";
 
 const ROOT = join(import.meta.dir, "..");
-const deployables = [
-  "packages/gateway",
-  "packages/owner-service",
-  "packages/veterinary-service",
-  "packages/notification-service",
-  "packages/demo-service",
-  "mesh/discovery",
-  "mesh/balancer",
-];
+const deployables = DEPLOYABLES.map((d) => d.dir);
 
 /** Variable names an .env.example mentions as `NAME=` or `# NAME=`. */
 export function namesIn(text: string): Set<string> {

@@ -1,34 +1,17 @@
 import { join } from "node:path";
 import type { ZodType } from "zod";
+import { DEPLOYABLES, type DeployableEntry } from "../../scripts/deployables.ts";
 
 /** Repository root, for reading manifests and packages from tests. */
 export const ROOT = join(import.meta.dir, "..", "..");
 
 /** What the manifests must agree with, per deployable: its folder, image, ports and config schema. */
-export interface Deployable {
-  /** Deployment, Service and Dockerfile target name. */
-  name: string;
-  /** Folder of the workspace package, relative to the root. */
-  dir: string;
-  /** Has a gRPC (h2c) listener besides HTTP. */
-  grpc: boolean;
-  /** Scaled by a HorizontalPodAutoscaler. */
-  hpa: boolean;
-  /** Owns a database: created by the Job, migrated at start-up, DATABASE_URL from the Secret. */
-  database: boolean;
+export interface Deployable extends DeployableEntry {
   configShape: Record<string, ZodType>;
 }
 
-/** The deployables without their config, for checks that need no code. */
-export const DEPLOYABLE_TABLE: Omit<Deployable, "configShape">[] = [
-  { name: "gateway", dir: "packages/gateway", grpc: false, hpa: true, database: false },
-  { name: "owner", dir: "packages/owner-service", grpc: true, hpa: true, database: true },
-  { name: "veterinary", dir: "packages/veterinary-service", grpc: true, hpa: true, database: true },
-  { name: "notification", dir: "packages/notification-service", grpc: true, hpa: false, database: true },
-  { name: "demo", dir: "packages/demo-service", grpc: true, hpa: false, database: false },
-  { name: "discovery", dir: "mesh/discovery", grpc: true, hpa: false, database: false },
-  { name: "balancer", dir: "mesh/balancer", grpc: true, hpa: false, database: false },
-];
+/** The deployables without their config (the one list, scripts/deployables.ts), for checks that need no code. */
+export const DEPLOYABLE_TABLE: readonly DeployableEntry[] = DEPLOYABLES;
 
 /** Names of every deployable, for per-deployable tests. */
 export const DEPLOYABLE_NAMES = DEPLOYABLE_TABLE.map((entry) => entry.name);
