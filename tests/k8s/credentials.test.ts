@@ -1,6 +1,7 @@
 /**
  * Least-privilege credentials in the cluster (issue 21): each service on SQL
- * Server as its own login limited to its own database (never `sa`), Redis
+ * Server as its own login limited to its own database (never `sa`), with
+ * encrypt=true and the certificate verified outside the local overlay, Redis
  * with ACL users (the default user may only PING) whose credentials reach the
  * gateway and discovery in REDIS_URL from the Secret. The manifests are
  * checked on both overlays; the ACL file the Secret carries is loaded into a
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConfigError, loadConfig } from "@vetmesh/kit";
 import { freePort } from "@vetmesh/kit/testing";
 import { type Subprocess, spawn } from "bun";
 import Redis from "ioredis";
@@ -22,13 +24,24 @@ import {
 import { buildSecret } from "../../scripts/k8s-secret.ts";
 import { eventually, startProcess, stopAll } from "../support/process.ts";
 import { containerEnv } from "./check.ts";
-import { DEPLOYABLE_NAMES, ROOT } from "./deployables.ts";
+import { DEPLOYABLE_NAMES, loadDeployable, ROOT } from "./deployables.ts";
 import { type K8sObject, podContainers, renderKustomization } from "./kustomize.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are untyped YAML
 type Any = any;
 
 const PASSWORDS = { owner: "Own3r'pw$(x)", veterinary: "V3t-pw;DROP", notification: "N0t]pw[x" };
+/** A secrets file that passes scripts/k8s-secret.ts. */
+const VALID_SECRETS = {
+  MSSQL_SA_PASSWORD: "Sa-p@ss1",
+  OWNER_DB_PASSWORD: PASSWORDS.owner,
+  VETERINARY_DB_PASSWORD: PASSWORDS.veterinary,
+  NOTIFICATION_DB_PASSWORD: PASSWORDS.notification,
+  SMTP_URL: "smtp://m:25",
+  DISCOVERY_TOKEN: "d".repeat(32),
+  REDIS_GATEWAY_PASSWORD: "g".repeat(32),
+  REDIS_DISCOVERY_PASSWORD: "r".repeat(32),
+};
 
 describe.each(["k8s/base", "k8s/overlays/local"])("%s", (overlay) => {
   const objects = renderKustomization(join(ROOT, overlay));
@@ -75,6 +88,38 @@ describe.each(["k8s/base", "k8s/overlays/local"])("%s", (overlay) => {
     expect(urls).toEqual([]);
   });
 
+  test.each(Object.keys(SERVICE_LOGINS))(
+    "%s: encrypt=true is required and the server certificate verified (trusting it only where the overlay says dev)",
+    async (service) => {
+      const { configShape } = await loadDeployable(service);
+      const env = Object.fromEntries(
+        [...containerEnv(app(service), objects, [])].filter(([, value]) => value !== null),
+      ) as Record<string, string>;
+      const dev = env.DATABASE_DEV_TRUST_SERVER_CERTIFICATE;
+      expect(dev).toBe(overlay === "k8s/base" ? "false" : "true");
+      const secret = (MSSQL_OPTIONS?: string) =>
+        buildSecret({ ...VALID_SECRETS, ...(MSSQL_OPTIONS ? { MSSQL_OPTIONS } : {}) }).stringData[
+          `${service.toUpperCase()}_DATABASE_URL`
+        ];
+      const starts = (DATABASE_URL?: string) => {
+        try {
+          loadConfig(configShape, { ...env, DATABASE_URL });
+          return "starts";
+        } catch (error) {
+          return error instanceof ConfigError ? error.variables.join() : String(error);
+        }
+      };
+      // The Secret's default URL (encrypt=true, certificate verified) is accepted everywhere.
+      expect(starts(secret())).toBe("starts");
+      // Trusting any certificate: refused in production (base), admitted by the local overlay's dev flag.
+      expect(starts(secret("encrypt=true&trustServerCertificate=true"))).toBe(
+        overlay === "k8s/base" ? "DATABASE_URL" : "starts",
+      );
+      // No encryption: refused everywhere.
+      expect(starts((secret() ?? "").replace("encrypt=true", "encrypt=false"))).toBe("DATABASE_URL");
+    },
+  );
+
   test("Redis loads its ACL users from the Secret (mounted read-only, group-readable only)", () => {
     const redis = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "redis") as K8sObject;
     const [container] = podContainers(redis);
@@ -115,16 +160,7 @@ describe("the per-service SQL Server logins (scripts/k8s-credentials.ts)", () =>
   });
 
   test("the Secret's DATABASE_URLs connect as the service's login, never as sa", () => {
-    const secret = buildSecret({
-      MSSQL_SA_PASSWORD: "Sa-p@ss1",
-      OWNER_DB_PASSWORD: PASSWORDS.owner,
-      VETERINARY_DB_PASSWORD: PASSWORDS.veterinary,
-      NOTIFICATION_DB_PASSWORD: PASSWORDS.notification,
-      SMTP_URL: "smtp://m:25",
-      DISCOVERY_TOKEN: "d".repeat(32),
-      REDIS_GATEWAY_PASSWORD: "g".repeat(32),
-      REDIS_DISCOVERY_PASSWORD: "r".repeat(32),
-    });
+    const secret = buildSecret(VALID_SECRETS);
     for (const [service, { login }] of Object.entries(SERVICE_LOGINS)) {
       const url = new URL(secret.stringData[`${service.toUpperCase()}_DATABASE_URL`] ?? "");
       expect([url.username, decodeURIComponent(url.password)]).toEqual([

@@ -1,5 +1,5 @@
 import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
-import { databaseUrl } from "@vetmesh/kit/db";
+import { databaseUrl, devTrustServerCertificate } from "@vetmesh/kit/db";
 import { z } from "zod";
 
 const smtpUrl = z.url().refine((value) => /^smtps?:\/\//.test(value), {
@@ -12,6 +12,8 @@ export const configShape = {
   /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
   ...tracingConfigShape,
   DATABASE_URL: databaseUrl.default("sqlite:.data/notification.db"),
+  /** "true" admits trustServerCertificate=true in a SQL Server DATABASE_URL (self-signed dev server only). */
+  DATABASE_DEV_TRUST_SERVER_CERTIFICATE: devTrustServerCertificate,
   /** smtp://user:pass@host:587 (STARTTLS when the server offers it) or smtps://…:465. Unset: mailbox folder. */
   SMTP_URL: smtpUrl.optional(),
   /** Refuse to send over smtp:// unless the server upgrades with STARTTLS. */

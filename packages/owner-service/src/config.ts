@@ -1,6 +1,6 @@
 import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
 import { authConfigShape } from "@vetmesh/kit/auth";
-import { databaseUrl } from "@vetmesh/kit/db";
+import { databaseUrl, devTrustServerCertificate } from "@vetmesh/kit/db";
 import type { z } from "zod";
 
 /** Environment of the owner service; parsed once in main.ts. */
@@ -12,6 +12,8 @@ export const configShape = {
   ...authConfigShape,
   /** `sqlite:<path>` locally (two instances share the file in WAL mode), `mssql://…` in Kubernetes. */
   DATABASE_URL: databaseUrl.default("sqlite:.data/owner.db"),
+  /** "true" admits trustServerCertificate=true in a SQL Server DATABASE_URL (self-signed dev server only). */
+  DATABASE_DEV_TRUST_SERVER_CERTIFICATE: devTrustServerCertificate,
   /** Upper bound on how long RemoveOwnerData waits for its saga (less if the caller's deadline is nearer). */
   REMOVAL_WAIT_MS: millis.default(5_000),
   /** Lease on a saga; a crashed coordinator's saga is taken over by a peer after this long. */

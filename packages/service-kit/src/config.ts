@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { mssqlTlsProblem } from "./db/mssql-url.ts";
 
 /** Thrown when the environment does not satisfy a deployable's schema; names every bad variable. */
 export class ConfigError extends Error {
@@ -83,7 +84,17 @@ export function loadConfig<S extends z.ZodRawShape>(
     picked[key] = value === "" ? undefined : value;
   }
   const result = z.object(shape).safeParse(picked);
-  if (result.success) return result.data;
+  if (result.success) {
+    const data = result.data as Record<string, unknown>;
+    const url = data.DATABASE_URL;
+    const problem =
+      typeof url === "string"
+        ? mssqlTlsProblem(url, data.DATABASE_DEV_TRUST_SERVER_CERTIFICATE === true)
+        : null;
+    if (problem)
+      throw new ConfigError(["DATABASE_URL"], `invalid configuration:\n  DATABASE_URL: ${problem}`);
+    return result.data;
+  }
   const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? "?")))];
   const lines = result.error.issues.map((issue) => `  ${String(issue.path[0] ?? "?")}: ${issue.message}`);
   throw new ConfigError(variables, `invalid configuration:\n${lines.join("\n")}`);

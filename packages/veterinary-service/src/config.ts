@@ -1,6 +1,6 @@
 import { kitConfigShape, millis, singleLineReason, tracingConfigShape } from "@vetmesh/kit";
 import { authConfigShape } from "@vetmesh/kit/auth";
-import { databaseUrl } from "@vetmesh/kit/db";
+import { databaseUrl, devTrustServerCertificate } from "@vetmesh/kit/db";
 import { z } from "zod";
 import {
   type AppointmentTypes,
@@ -29,6 +29,8 @@ export const configShape = {
   /** Who may call the public RPCs: tokens verified here too, not only at the gateway. */
   ...authConfigShape,
   DATABASE_URL: databaseUrl.default("sqlite:.data/veterinary.db"),
+  /** "true" admits trustServerCertificate=true in a SQL Server DATABASE_URL (self-signed dev server only). */
+  DATABASE_DEV_TRUST_SERVER_CERTIFICATE: devTrustServerCertificate,
   /** `name=days,...`: how long each vaccine protects; gives next_due_at when a vaccination omits it. */
   VACCINE_INTERVALS: z
     .string()

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { isMssqlUniqueViolation, mssqlPoolConfig } from "@vetmesh/kit/db";
 import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { and, asc, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
-import { drizzle, getMsSqlConnectionParams, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { ERASED_MESSAGE_FIELDS } from "../domain/outbox.ts";
 import type { ClaimedMessage } from "../domain/outbox-transitions.ts";
@@ -159,9 +159,7 @@ export function createMssqlOutboxRepository(
 
 /** Connects to SQL Server, applies the migrations under an app lock, and returns the repository. */
 export async function openMssqlOutboxRepository(url: string): Promise<OutboxRepository> {
-  const params = getMsSqlConnectionParams(url.replace(/^sqlserver:/, "mssql:"));
-  if (typeof params === "string") throw new Error("DATABASE_URL is not a valid mssql:// URL");
-  const pool = new mssql.ConnectionPool(params);
+  const pool = new mssql.ConnectionPool(mssqlPoolConfig(url));
   await pool.connect();
   try {
     await applyMssqlMigrations(pool, MIGRATIONS.mssql, "vetmesh.notification.migrate");

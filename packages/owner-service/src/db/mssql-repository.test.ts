@@ -3,7 +3,7 @@ import { onMssqlIfReachable } from "@vetmesh/kit/db/testing";
 import { drizzle } from "drizzle-orm/node-mssql";
 import type { OwnerRecord, PetRecord, SagaRecord } from "../domain/records.ts";
 import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
-import { createMssqlRepository, mssqlPoolConfig } from "./mssql-repository.ts";
+import { createMssqlRepository } from "./mssql-repository.ts";
 import { openRepository } from "./open-repository.ts";
 import { repositoryContract } from "./repository.contract.ts";
 
@@ -210,19 +210,6 @@ describe("SQL Server adapter on driver answers", () => {
   test("selects map recordsets (rows as arrays, in column order) back to records", async () => {
     const { repo } = scriptedClient(() => ({ recordset: [Object.values(saga)] }));
     expect(await repo.findSaga("s-1")).toEqual(saga);
-  });
-});
-
-describe("mssql URL parsing", () => {
-  test("user and password are URL-decoded; port defaults to 1433", () => {
-    expect(mssqlPoolConfig("mssql://sa:p%40ss%3Aword@db.local/owners?encrypt=true")).toEqual({
-      user: "sa",
-      password: "p@ss:word",
-      server: "db.local",
-      port: 1433,
-      database: "owners",
-      options: { encrypt: true, trustServerCertificate: true },
-    });
   });
 });
 

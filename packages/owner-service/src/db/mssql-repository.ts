@@ -1,4 +1,4 @@
-import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { isMssqlUniqueViolation, mssqlPoolConfig } from "@vetmesh/kit/db";
 import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
@@ -6,22 +6,6 @@ import { toSagaRecord } from "../domain/saga-transitions.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { type AnyMsSqlDb, mssqlQueries } from "./mssql-queries.ts";
 import type { OwnerRepository } from "./repository.ts";
-
-/** mssql://user:pass@host:port/db?encrypt=true → a tedious pool config (user and password URL-decoded). */
-export function mssqlPoolConfig(url: string): mssql.config {
-  const parsed = new URL(url);
-  return {
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    server: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 1433,
-    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined,
-    options: {
-      encrypt: parsed.searchParams.get("encrypt") === "true",
-      trustServerCertificate: parsed.searchParams.get("trustServerCertificate") !== "false",
-    },
-  };
-}
 
 /** Rows changed by an insert/update/delete on node-mssql. */
 function affected(result: { rowsAffected?: number[] }): number {

@@ -7,6 +7,7 @@ import type { HealthCheck } from "../status.ts";
 export { isSqliteBusy } from "./busy-error.ts";
 export { type Dialect, type MigrationLayout, migrationLayout } from "./layout.ts";
 export { applySqliteMigrations } from "./migrations.ts";
+export { type MssqlPoolConfig, mssqlPoolConfig, mssqlTlsProblem } from "./mssql-url.ts";
 export { retryWhileBusy } from "./sqlite-busy.ts";
 
 import { retryWhileBusy } from "./sqlite-busy.ts";
@@ -27,6 +28,16 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (/^(mssql|sqlserver):\/\//.test(url)) return { dialect: "mssql", url };
   throw new Error("must start with sqlite: or mssql://");
 }
+
+/**
+ * DATABASE_DEV_TRUST_SERVER_CERTIFICATE: "true" admits `trustServerCertificate=true` in a SQL
+ * Server DATABASE_URL (a self-signed development server, e.g. the local overlay's); default false,
+ * so production verifies the server's certificate (loadConfig refuses the URL otherwise).
+ */
+export const devTrustServerCertificate = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((value) => value === "true");
 
 /** Zod field for DATABASE_URL, so a bad URL stops the process naming the variable. */
 export const databaseUrl = z.string().refine(

@@ -1,4 +1,4 @@
-import { isMssqlUniqueViolation } from "@vetmesh/kit/db";
+import { isMssqlUniqueViolation, mssqlPoolConfig } from "@vetmesh/kit/db";
 import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
 import {
   and,
@@ -150,7 +150,7 @@ export async function createMssqlRepository(options: {
   url: string;
   faults?: RepositoryFaults;
 }): Promise<VeterinaryRepository> {
-  const pool = await new mssql.ConnectionPool(options.url).connect();
+  const pool = await new mssql.ConnectionPool(mssqlPoolConfig(options.url)).connect();
   const db = drizzle({ client: pool });
   await applyMssqlMigrations(pool, MIGRATIONS.mssql, "vetmesh.veterinary.migrate");
 
