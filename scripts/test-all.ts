@@ -7,8 +7,9 @@
  */
 
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { type Subprocess, spawn } from "bun";
+// Relative: scripts/ is no workspace package; free-port.ts needs nothing but node:net.
+import { freePort } from "../packages/service-kit/src/testing/free-port.ts";
 
 interface Tally {
   passed: number;
@@ -79,17 +80,6 @@ async function redisAnswers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function ensureRedis(): Promise<{ env: Record<string, string>; stop: () => void }> {
