@@ -12,8 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "@vetmesh/kit";
-import { freePort } from "@vetmesh/kit/testing";
-import { type Subprocess, spawn } from "bun";
+import { hasRedisServer, type PrivateRedis, startPrivateRedis } from "@vetmesh/kit/testing";
 import Redis from "ioredis";
 import {
   mssqlLoginsSql,
@@ -172,14 +171,13 @@ describe("the per-service SQL Server logins (scripts/k8s-credentials.ts)", () =>
   });
 });
 
-const hasRedisServer = Bun.which("redis-server") !== null;
 describe.if(hasRedisServer)("Redis with the Secret's ACL file, on a real redis-server", () => {
   const dir = mkdtempSync(join(tmpdir(), "redis-acl-"));
   const passwords = {
     gateway: "gateway-password-".padEnd(40, "g"),
     discovery: "discovery-pass/:@".padEnd(40, "d"),
   };
-  let server: Subprocess | undefined;
+  let server: PrivateRedis | undefined;
   let port = 0;
   const clients: Redis[] = [];
   const client = (user?: keyof typeof REDIS_USERS, password?: string) => {
@@ -206,32 +204,15 @@ describe.if(hasRedisServer)("Redis with the Secret's ACL file, on a real redis-s
   afterAll(async () => {
     for (const one of clients) one.disconnect();
     await stopAll();
-    server?.kill("SIGKILL");
-    await server?.exited;
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   test("starts with the ACL file; the default user may PING and nothing else", async () => {
     const file = join(dir, "users.acl");
     writeFileSync(file, redisAclFile(passwords));
-    port = await freePort();
-    server = spawn({
-      cmd: [
-        "redis-server",
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--aclfile",
-        file,
-      ],
-      stdout: "ignore",
-      stderr: "ignore",
-    });
+    server = await startPrivateRedis(undefined, ["--aclfile", file]);
+    port = server.port;
     const anonymous = client();
     await eventually(
       async () => (await anonymous.connect().then(() => anonymous.ping())) === "PONG",

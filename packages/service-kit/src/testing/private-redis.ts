@@ -47,8 +47,9 @@ export const hasRedisServer = Bun.which("redis-server") !== null;
 /**
  * Starts a private, non-persisting redis-server (on `port`, else a free one):
  * tests that kill Redis or count its commands must never touch the shared one.
+ * `extraArgs` are appended to its command line (e.g. `--aclfile <file>`; PING must stay allowed).
  */
-export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
+export async function startPrivateRedis(port?: number, extraArgs: string[] = []): Promise<PrivateRedis> {
   const chosen = port ?? (await freePort());
   let server: Subprocess | undefined;
   const redis: PrivateRedis = {
@@ -69,6 +70,7 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
           "",
           "--appendonly",
           "no",
+          ...extraArgs,
         ],
         stdout: "ignore",
         stderr: "ignore",
