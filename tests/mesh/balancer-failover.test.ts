@@ -175,13 +175,13 @@ describe("embedded transport (generated Connect client, Connect over h2c to the 
         !balancer.instances("demo").some((i) => i.instanceId === "demo-2"),
     ).toBe(true);
     await eventually(async () => (await listDemo()) === "demo-1,demo-3", TTL_MS * 3);
-  }, 30_000);
+  }, 90_000);
 });
 
 describe("standalone proxy (real @grpc/grpc-js and Connect clients)", () => {
   test("a grpc-js client and a Connect client reach the demo service through the proxy; keys stick", async () => {
     await startDemo("demo-4");
-    await eventually(async () => (await listDemo()) === "demo-1,demo-3,demo-4", 5000);
+    await eventually(async () => (await listDemo()) === "demo-1,demo-3,demo-4", 15_000);
     const grpcClient = grpcDemoClient(proxy.grpcPort);
     const connectClient = createClient(
       DemoService,
@@ -191,7 +191,7 @@ describe("standalone proxy (real @grpc/grpc-js and Connect clients)", () => {
       const seen = new Set<string>();
       for (let i = 0; i < 6; i++) seen.add(await grpcPing(grpcClient));
       return seen.size === 3;
-    }, 5000);
+    }, 15_000);
     const viaGrpc = new Set<string>();
     const viaConnect = new Set<string>();
     for (let i = 0; i < 10; i++) {
@@ -210,7 +210,7 @@ describe("standalone proxy (real @grpc/grpc-js and Connect clients)", () => {
     const owner = [...viaGrpc][0]!;
     await demos.get(owner)!.waitForLine((line) => line.includes('"requestId":"via-proxy-9"'));
     grpcClient.close();
-  });
+  }, 60_000);
 
   test("killing one of three instances under 3000 grpc-js calls through the proxy fails ≤ 0.1% of them", async () => {
     const grpcClient = grpcDemoClient(proxy.grpcPort);
@@ -226,7 +226,7 @@ describe("standalone proxy (real @grpc/grpc-js and Connect clients)", () => {
     expect(afterKill.get("demo-1")! + afterKill.get("demo-4")!).toBeGreaterThan(1900);
     grpcClient.close();
     await eventually(async () => (await listDemo()) === "demo-1,demo-4", TTL_MS * 3);
-  }, 30_000);
+  }, 90_000);
 });
 
 describe("discovery down and back", () => {

@@ -39,6 +39,21 @@ export function isConnectFailure(error: unknown): boolean {
 }
 
 /**
+ * True when the call's session takes no new streams (it received GOAWAY or
+ * was destroyed): the next call must open a new session. connect-node's
+ * session manager does that itself when the session emits "goaway", but
+ * under load Bun 1.4.5's HTTP/2 client marks a session that way without
+ * the event reaching it, and the manager kept handing out the dead session:
+ * 1597 of 3000 calls failed in one loaded run of tests/mesh/balancer-failover.
+ */
+export function isSessionRefusingStreams(error: unknown): boolean {
+  return chain(error).some((link) => {
+    const code = (link as { code?: unknown }).code;
+    return typeof code === "string" && unsentCodes.has(code);
+  });
+}
+
+/**
  * True when the instance did not process the call although it may be healthy:
  * the server reset the stream with REFUSED_STREAM (by HTTP/2's rules, RFC 9113
  * §8.7, it did not process it: a draining server's GOAWAY, or its stream

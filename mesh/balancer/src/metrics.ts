@@ -11,6 +11,7 @@ export interface BalancerMetrics {
   picks: Counter<Labels>;
   retries: Counter<Labels>;
   ejections: Counter<Labels>;
+  reconnects: Counter<Labels>;
   failures: Counter<Labels | "code">;
   instances: Gauge<"target" | "state">;
 }
@@ -56,6 +57,17 @@ export function createBalancerMetrics(registry?: Registry): BalancerMetrics {
         new Counter({
           name: "vetmesh_balancer_ejections_total",
           help: "Times this instance was ejected from the ring",
+          labelNames,
+          registers,
+        }),
+    ),
+    reconnects: reuse(
+      registry,
+      "vetmesh_balancer_reconnects_total",
+      () =>
+        new Counter({
+          name: "vetmesh_balancer_reconnects_total",
+          help: "Times this instance got a new session because its session took no new streams (GOAWAY)",
           labelNames,
           registers,
         }),

@@ -28,6 +28,13 @@ export interface ServicePool {
    * is ejected, all of them (Envoy's panic mode: better to try than to fail).
    */
   candidates(key: string | undefined): Member[];
+  /**
+   * The session under `transport` takes no new streams: give the instance a
+   * fresh transport (the old one retires once its calls in flight finish).
+   * Ignored when the instance already got a new one since `transport` was picked,
+   * so a burst of failures on one dead session reconnects once.
+   */
+  reconnect(id: string, transport: Member["transport"]): void;
   success(id: string): void;
   failure(id: string, kind: FailureKind): void;
   endpoints(): Endpoint[];
@@ -98,6 +105,16 @@ export function createServicePool(options: {
       return chosen
         .map((id) => members.get(id))
         .filter((m): m is Member & { tracked: RetiringTransport } => m !== undefined);
+    },
+    reconnect(id, transport) {
+      const member = members.get(id);
+      if (!member || member.transport !== transport) return;
+      retiring.add(member.tracked);
+      member.tracked.retire(graceMs);
+      const tracked = createRetiringTransport(options.factory(member.endpoint));
+      members.set(id, { endpoint: member.endpoint, transport: tracked.transport, tracked });
+      metrics.reconnects.inc({ target, target_instance: id });
+      logger?.debug("session took no new streams; reconnecting", { target, instance: id });
     },
     success: (id) => outlier.success(id),
     failure(id, kind) {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { Code, createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { expectFailure } from "@vetmesh/kit/testing";
 import { Registry } from "prom-client";
 import { createStaticBalancer } from "./balancer.ts";
+import { connectInstanceTransport } from "./endpoint.ts";
 import { createRing } from "./ring.ts";
 import { startDemoUpstreams, type TestUpstream } from "./testing/demo-servers.ts";
 import { ROUTING_KEY_HEADER } from "./transport.ts";
@@ -187,6 +188,38 @@ describe("an instance leaving the snapshot", () => {
     );
     // Cut after 50 ms, long before the 2 s answer: without the bound it would succeed.
     expect((await inFlight).code).toBe(Code.Unavailable);
+    await balancer.close();
+  });
+});
+
+describe("a session that takes no new streams (GOAWAY)", () => {
+  test("the call is retried elsewhere, the instance gets one fresh session however many calls failed on the old one, and is not ejected", async () => {
+    const [owner] = ring().order("alice");
+    const made = new Map<string, number>();
+    const balancer = createStaticBalancer({
+      services: { demo: upstreams.map((u) => u.endpoint) },
+      outlier: { consecutiveFailures: 1, baseEjectionMs: 60_000 },
+      instanceTransport(endpoint) {
+        const count = (made.get(endpoint.instanceId) ?? 0) + 1;
+        made.set(endpoint.instanceId, count);
+        const real = connectInstanceTransport(endpoint);
+        if (endpoint.instanceId !== owner || count > 1) return real;
+        // What Bun's HTTP/2 client raises on such a session: every new stream refused before it is sent.
+        const goaway = Object.assign(new Error("New streams cannot be created after receiving a GOAWAY"), {
+          code: "ERR_HTTP2_GOAWAY_SESSION",
+        });
+        const refuse = async (): Promise<never> => {
+          throw new ConnectError(goaway.message, Code.Internal, undefined, undefined, goaway);
+        };
+        return { transport: { unary: refuse, stream: refuse }, close: real.close };
+      },
+    });
+    const client = createClient(DemoService, balancer.transport("demo"));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => client.ping({}, keyed("alice"))));
+    expect(answers.every((answer) => answer.instanceId !== owner)).toBe(true);
+    expect(made.get(owner!)).toBe(2);
+    expect((await client.ping({}, keyed("alice"))).instanceId).toBe(owner!);
+    expect(balancer.isEjected("demo", owner!)).toBe(false);
     await balancer.close();
   });
 });

@@ -6,6 +6,7 @@ import {
   isConnectionLost,
   isIdempotent,
   isInstanceFailure,
+  isSessionRefusingStreams,
   isUnprocessed,
 } from "./failures.ts";
 import type { BalancerMetrics } from "./metrics.ts";
@@ -50,6 +51,7 @@ function outcome(
   const unprocessed = !connect && isUnprocessed(error);
   const code = errorCode(error);
   const id = member.endpoint.instanceId;
+  if (isSessionRefusingStreams(error)) deps.pool.reconnect(id, member.transport);
   deps.metrics.failures.inc({
     target: deps.pool.target,
     target_instance: id,
