@@ -6,7 +6,7 @@
  * reminder stages with CLOCK_OFFSET_FILE instead of waiting weeks.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient } from "@connectrpc/connect";
@@ -210,5 +210,36 @@ describe("vaccination reminders across processes", () => {
     expect(sentBy.every((n) => n > 0)).toBe(true);
     expect(enqueuedBy.reduce((a, b) => a + b)).toBe(ids.length);
     expect(sentBy.reduce((a, b) => a + b)).toBe(ids.length);
+  }, 60_000);
+});
+
+describe("appointment reminders across processes", () => {
+  test("an appointment's owner gets one email 24 h before it, through the outbox and real SMTP; a cancelled one none", async () => {
+    const HOUR = 3_600_000;
+    const offset = Number(readFileSync(clockFile, "utf8"));
+    const email = `appointment-${run}@example.com`;
+    await owners.registerOwner({ email });
+    const pets = [];
+    for (const name of ["Kept", "Cancelled"]) {
+      const { pet } = await owners.registerPet({ ownerRef: email, type: "Cat", race: "Any", name });
+      pets.push(pet!.id);
+    }
+    const startsAt = new Date(Date.now() + offset + 25 * HOUR).toISOString();
+    const [kept, cancelled] = await Promise.all(
+      pets.map((petId, i) =>
+        eventually(
+          () => veterinary[i % 2]!.makeAppointment({ petId, startsAt, type: "vaccination" }),
+          10_000,
+          100,
+        ),
+      ),
+    );
+    await veterinary[0]!.cancelAppointment({ appointmentId: cancelled!.appointment!.id });
+    await Bun.sleep(500); // five scan intervals: nothing is due yet
+    expect(mailTo(email)).toEqual([]);
+    moveClock(offset + HOUR + 60_000);
+    const [mail] = await expectExactly(email, 1);
+    expect(mail!.subject).toStartWith(`${CLINIC}: Kept's vaccination appointment is on `);
+    expect(mail!.messageId).toBe(messageIdFor(`appointment:${kept!.appointment!.id}:24h`, "vetmesh.test"));
   }, 60_000);
 });

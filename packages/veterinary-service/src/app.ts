@@ -19,6 +19,10 @@ import {
   parseVaccineIntervals,
   type VaccineIntervals,
 } from "./domain/vaccine-intervals.ts";
+import {
+  type AppointmentReminderScanner,
+  createAppointmentReminderScanner,
+} from "./reminders/appointment-scanner.ts";
 import { createReminderMetrics } from "./reminders/metrics.ts";
 import { createReminderScanner, type ReminderScanner } from "./reminders/scanner.ts";
 import { createPetLookup } from "./rpc/owner-lookup.ts";
@@ -90,6 +94,8 @@ export interface VeterinaryApp {
   repository: VeterinaryRepository;
   /** Present when a notification transport was given; tests call scanner.scanOnce() after moving the clock. */
   scanner?: ReminderScanner;
+  /** The appointment reminders' scanner (24 h before), beside the vaccination one; same knobs. */
+  appointmentScanner?: AppointmentReminderScanner;
   close(): Promise<void>;
 }
 
@@ -164,6 +170,19 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
       })
     : undefined;
   scanner?.start(tuning.scanIntervalMs);
+  const appointmentScanner = options.notificationTransport
+    ? createAppointmentReminderScanner({
+        ...tuning,
+        repository,
+        pets,
+        notificationTransport: options.notificationTransport,
+        clock,
+        instanceId: options.instanceId ?? `veterinary-${crypto.randomUUID()}`,
+        clinicTimeZone,
+        logger,
+      })
+    : undefined;
+  appointmentScanner?.start(tuning.scanIntervalMs);
   const internal = createVeterinaryInternalService({ repository, clock, logger });
   return {
     routes(router) {
@@ -173,8 +192,10 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
     health: () => repository.health(),
     repository,
     scanner,
+    appointmentScanner,
     async close() {
       await scanner?.stop();
+      await appointmentScanner?.stop();
       await repository.close();
     },
   };

@@ -3,6 +3,7 @@ import { onMssqlIfReachable } from "@vetmesh/kit/db/testing";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
+import { dueAppointmentRemindersLockQuery } from "./mssql-appointment-reminders.ts";
 import {
   appointmentRequestWhere,
   claimWhere,
@@ -88,6 +89,18 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
         "([appointments].[starts_at] >= @par0) and ([appointments].[starts_at] < @par1) and " +
         "([appointments].[ends_at] > @par2) and ([appointments].[status] <> @par3))",
       params: [400, 5000, 1000, "cancelled"],
+    });
+  });
+
+  test("appointment reminder claim: due scheduled rows under UPDLOCK, READPAST (another replica's are skipped)", () => {
+    const claim = { now: 1000, leadMs: 500, owner: "vet-a", leaseMs: 60, limit: 20 };
+    expect(renderMssql(dueAppointmentRemindersLockQuery(claim))).toEqual({
+      sql:
+        "select top(20) [id] from [appointments] with (updlock, readpast) where (([appointments].[status] = @par0) and " +
+        "(([appointments].[reminder_sent_at] is null)) and ([appointments].[starts_at] > @par1) and " +
+        "([appointments].[starts_at] <= @par2) and (((([appointments].[reminder_lease_until] is null)) or " +
+        "([appointments].[reminder_lease_until] <= @par3))))",
+      params: ["scheduled", 1000, 1500, 1000],
     });
   });
 

@@ -22,6 +22,7 @@ import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
 import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { createMssqlAppointmentReminders } from "./mssql-appointment-reminders.ts";
 import { createMssqlSchedule, vetOverlapWhere } from "./mssql-schedule.ts";
 import { erasedPetQuery, insertTombstonesQuery, refuseErased } from "./mssql-tombstones.ts";
 import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
@@ -130,7 +131,13 @@ export function claimWhere(id: string, now: number): SQL | undefined {
 
 /** A stored appointment as the service sees it (the idempotency key stays in storage). */
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
-  const { requestId: _key, ...rest } = row;
+  const {
+    requestId: _key,
+    reminderSentAt: _sent,
+    reminderClaimedBy: _by,
+    reminderLeaseUntil: _lease,
+    ...rest
+  } = row;
   return { ...rest, status: rest.status as AppointmentRow["status"] };
 }
 
@@ -156,6 +163,7 @@ export async function createMssqlRepository(options: {
 
   return {
     ...createMssqlSchedule(db),
+    ...createMssqlAppointmentReminders(db),
     async insertAppointment(row, vetCandidates = [], requestId = null) {
       const insert = () =>
         db.transaction(async (tx): Promise<InsertAppointmentOutcome> => {

@@ -200,8 +200,41 @@ export interface RepositoryFaults {
   afterAppointmentEnded?: () => void;
 }
 
+/** A claimed appointment reminder: what the email needs. */
+export type DueAppointmentReminder = Pick<
+  AppointmentRow,
+  "id" | "petId" | "startsAt" | "endsAt" | "vetId" | "type"
+>;
+
+/** What the appointment-reminder scanner asks for when it claims due reminders. */
+export interface AppointmentReminderClaim {
+  now: number;
+  /** How long before its start an appointment's reminder falls due (24 h). */
+  leadMs: number;
+  owner: string;
+  leaseMs: number;
+  limit: number;
+}
+
+/**
+ * The owner reminder of each appointment (24 h before it), kept on the
+ * appointment row itself: sent once (reminder_sent_at), claimed under a lease
+ * so one replica sends it, never for an appointment that is not scheduled.
+ */
+export interface AppointmentReminderRepository {
+  /**
+   * Claims, atomically, scheduled appointments starting in (now, now + leadMs]
+   * whose reminder is unsent and not held by a live lease, earliest first.
+   */
+  claimAppointmentReminders(claim: AppointmentReminderClaim): Promise<DueAppointmentReminder[]>;
+  /** Marks the reminder sent; false when `owner`'s claim was lost (lease taken over) or it was sent already. */
+  markAppointmentReminderSent(id: string, owner: string, at: number): Promise<boolean>;
+  /** Gives a claimed reminder back for another attempt at `retryAt`. */
+  releaseAppointmentReminder(id: string, owner: string, retryAt: number): Promise<void>;
+}
+
 /** Storage of the veterinary service. */
-export interface VeterinaryRepository extends ScheduleRepository {
+export interface VeterinaryRepository extends ScheduleRepository, AppointmentReminderRepository {
   /**
    * Checks for an overlapping non-cancelled appointment of the pet and inserts, atomically.
    * Throws petErased (NotFound) when the pet is tombstoned, checked in the same transaction.

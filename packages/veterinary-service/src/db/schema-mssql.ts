@@ -22,6 +22,11 @@ export const appointments = mssqlTable(
     type: nvarchar("type", { length: 64 }),
     /** The client's idempotency key; its UNIQUE index is filtered to rows that have one (see vaccinations). */
     requestId: varchar("request_id", { length: 128 }),
+    /** When the owner's reminder email (24 h before) was handed to the notification service; null until then. */
+    reminderSentAt: bigint("reminder_sent_at", { mode: "number" }),
+    /** The replica whose claim on sending that reminder holds until reminder_lease_until. */
+    reminderClaimedBy: nvarchar("reminder_claimed_by", { length: 128 }),
+    reminderLeaseUntil: bigint("reminder_lease_until", { mode: "number" }),
   },
   (t) => [
     index("appointments_pet_starts_idx").on(t.petId, t.startsAt),

@@ -25,6 +25,11 @@ export const appointments = sqliteTable(
     type: text("type"),
     /** The client's idempotency key (Idempotency-Key), unique per pet; null without one (NULLs are distinct). */
     requestId: text("request_id"),
+    /** When the owner's reminder email (24 h before) was handed to the notification service; null until then. */
+    reminderSentAt: integer("reminder_sent_at"),
+    /** The replica whose claim on sending that reminder holds until reminder_lease_until. */
+    reminderClaimedBy: text("reminder_claimed_by"),
+    reminderLeaseUntil: integer("reminder_lease_until"),
   },
   (t) => [
     index("appointments_pet_starts_idx").on(t.petId, t.startsAt),

@@ -33,6 +33,7 @@ import {
   type VeterinaryRepository,
 } from "./repository.ts";
 import { appointments, consultationRecords, erasedPets, reminders, vaccinations } from "./schema-sqlite.ts";
+import { createSqliteAppointmentReminders } from "./sqlite-appointment-reminders.ts";
 import { createSqliteSchedule } from "./sqlite-schedule.ts";
 
 /** SQL Server caps parameters at 2100; SQLite at 32766. Erase in chunks either way. */
@@ -58,7 +59,13 @@ function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
 
 /** A stored appointment as the service sees it (the idempotency key stays in storage). */
 function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
-  const { requestId: _key, ...rest } = row;
+  const {
+    requestId: _key,
+    reminderSentAt: _sent,
+    reminderClaimedBy: _by,
+    reminderLeaseUntil: _lease,
+    ...rest
+  } = row;
   return { ...rest, status: rest.status as AppointmentRow["status"] };
 }
 
@@ -106,6 +113,7 @@ export function createSqliteRepository(options: {
   return {
     sqlite,
     ...createSqliteSchedule(db),
+    ...createSqliteAppointmentReminders(db),
     async insertAppointment(row, vetCandidates = [], requestId = null) {
       return db.transaction((tx): InsertAppointmentOutcome => {
         refuseErased(tx, row.petId);

@@ -7,6 +7,7 @@ import { reminderIdempotencyKey } from "../domain/reminder-stages.ts";
 import type { PetLookup } from "../rpc/owner-lookup.ts";
 import type { DeadReason, ReminderMetrics } from "./metrics.ts";
 import { renderReminder } from "./render.ts";
+import { createScanLoop } from "./scan-loop.ts";
 
 /** What one scan did, for tests and the log. */
 export interface ScanResult {
@@ -157,30 +158,9 @@ export function createReminderScanner(options: ScannerOptions) {
     return result;
   }
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
   return {
     scanOnce,
-    /** Scans every intervalMs (never two scans at once) until stop(). */
-    start(intervalMs: number) {
-      if (intervalMs <= 0) return;
-      stopped = false;
-      const tick = () => {
-        running = scanOnce()
-          .catch((error) => logger.error("reminder scan failed", { error }))
-          .finally(() => {
-            if (!stopped) timer = setTimeout(tick, intervalMs);
-          });
-      };
-      timer = setTimeout(tick, Math.min(intervalMs, 1000));
-    },
-    /** Stops the loop and waits for the scan in progress. */
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
+    ...createScanLoop(scanOnce, (error) => logger.error("reminder scan failed", { error })),
   };
 }
 

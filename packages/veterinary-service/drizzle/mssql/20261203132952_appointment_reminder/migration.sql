@@ -1,0 +1,3 @@
+ALTER TABLE [appointments] ADD [reminder_sent_at] bigint;--> statement-breakpoint
+ALTER TABLE [appointments] ADD [reminder_claimed_by] nvarchar(128);--> statement-breakpoint
+ALTER TABLE [appointments] ADD [reminder_lease_until] bigint;
