@@ -26,6 +26,9 @@ describe("removal saga metrics", () => {
       metrics,
       clock: { now: () => now, newId: () => Bun.randomUUIDv7() },
       saga: { leaseMs: 2_000, retryMinMs: 10, retryMaxMs: 20, sweepIntervalMs: 10 },
+      // The service's own bound answers IN_PROGRESS; the caller's deadline is far beyond it, so a busy
+      // machine cannot turn the answer into DeadlineExceeded (a 200 ms deadline did, in a loaded CI run).
+      removalWaitMs: 200,
     });
     cleanups.push(() => h.close());
     const value = async (name: string, label = "") => {
@@ -37,7 +40,7 @@ describe("removal saga metrics", () => {
     const client = createClient(OwnerService, h.transport);
     await client.registerOwner({ email: "stuck@example.org" });
     h.participants.state.notificationDown = true;
-    const res = await client.removeOwnerData({ ownerRef: "stuck@example.org" }, { timeoutMs: 200 });
+    const res = await client.removeOwnerData({ ownerRef: "stuck@example.org" }, { timeoutMs: 10_000 });
     expect(res.state).toBe(RemovalState.IN_PROGRESS);
     expect(await value("vetmesh_removal_sagas_started_total")).toBe(1);
     await until(
