@@ -2,34 +2,12 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
-import {
-  type EnqueueEmailRequest,
-  NotificationService,
-} from "@vetmesh/contracts/notification/v1/notification";
 import { createTestClock } from "@vetmesh/kit/testing";
 import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createRecordingNotifications } from "../testing/recording-notifications.ts";
 
 const T0 = Date.UTC(2031, 2, 25, 8, 0, 0);
 const HOUR = 3_600_000;
-
-function recordingNotifications() {
-  const calls: EnqueueEmailRequest[] = [];
-  const state = { down: false };
-  const transport = createRouterTransport(({ service }) => {
-    service(NotificationService, {
-      enqueueEmail(req) {
-        if (state.down) throw new ConnectError("notification service down", Code.Unavailable);
-        calls.push(req);
-        return { created: true };
-      },
-      listDeadLetters: () => ({}),
-      retryDeadLetter: () => ({}),
-      cancelPending: () => ({}),
-    });
-  });
-  return { calls, state, transport };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "vet-appointment-reminders-"));
 const owner = await createTestOwner();
@@ -41,7 +19,7 @@ afterAll(async () => {
 });
 
 let clock = createTestClock(T0);
-let notifications = recordingNotifications();
+let notifications = createRecordingNotifications();
 async function vetApp(databaseUrl = "sqlite::memory:", instanceId = "vet-a") {
   const built = await createTestVeterinary({
     databaseUrl,
@@ -57,7 +35,7 @@ async function vetApp(databaseUrl = "sqlite::memory:", instanceId = "vet-a") {
 }
 beforeEach(() => {
   clock = createTestClock(T0);
-  notifications = recordingNotifications();
+  notifications = createRecordingNotifications();
 });
 const none = { claimed: 0, sent: 0, retried: 0, dropped: 0 };
 const one = { claimed: 1, sent: 1, retried: 0, dropped: 0 };

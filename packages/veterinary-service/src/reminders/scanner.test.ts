@@ -2,35 +2,13 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
-import {
-  type EnqueueEmailRequest,
-  NotificationService,
-} from "@vetmesh/contracts/notification/v1/notification";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { createTestClock } from "@vetmesh/kit/testing";
 import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createRecordingNotifications } from "../testing/recording-notifications.ts";
 
 const T0 = Date.UTC(2024, 0, 1, 8, 0, 0);
-
-/** A stand-in NotificationService that records every EnqueueEmail call and can be switched off. */
-function createRecordingNotifications() {
-  const calls: EnqueueEmailRequest[] = [];
-  const state = { down: false };
-  const transport = createRouterTransport(({ service }) => {
-    service(NotificationService, {
-      enqueueEmail(req) {
-        if (state.down) throw new ConnectError("notification service down", Code.Unavailable);
-        calls.push(req);
-        return { created: calls.filter((c) => c.idempotencyKey === req.idempotencyKey).length === 1 };
-      },
-      listDeadLetters: () => ({}),
-      retryDeadLetter: () => ({}),
-      cancelPending: () => ({}),
-    });
-  });
-  return { calls, state, transport, keys: () => calls.map((c) => c.idempotencyKey) };
-}
 
 const dir = mkdtempSync(join(tmpdir(), "vet-reminders-"));
 const owner = await createTestOwner();
