@@ -44,7 +44,25 @@ export function createMemoryStore(
       if (changed) listeners.emit(service);
     }
   };
-  const timer = setInterval(() => void sweep(), options.sweepIntervalMs ?? 250);
+  // Time this process could not run (a stalled event loop: a busy machine, a long GC) is not the
+  // instances' fault: their heartbeats were waiting in its sockets. Every lease gets that time back
+  // before it is judged, or one stall longer than a lease's slack emptied the registry of healthy
+  // instances ("no live instance" at the gateway until they registered again). A dead instance
+  // still goes once this process has run for the lease's TTL.
+  const intervalMs = options.sweepIntervalMs ?? 250;
+  let lastTick = performance.now();
+  const catchUp = () => {
+    const at = performance.now();
+    const stalledMs = at - lastTick - intervalMs;
+    if (stalledMs <= 0) return;
+    for (const leases of services.values()) for (const lease of leases.values()) lease.deadline += stalledMs;
+    lastTick = at - intervalMs;
+  };
+  const timer = setInterval(() => {
+    catchUp();
+    lastTick = performance.now();
+    void sweep();
+  }, intervalMs);
 
   return {
     async register(instance, ttlMs, token) {
@@ -60,6 +78,7 @@ export function createMemoryStore(
       const lease = services.get(service)?.get(instanceId);
       if (!lease) return null;
       if (!ownsLease(lease.token, token)) return "denied";
+      catchUp();
       if (lease.deadline <= now()) {
         await sweep();
         return null;
@@ -76,6 +95,7 @@ export function createMemoryStore(
       return "removed";
     },
     async list(service) {
+      catchUp();
       const at = now();
       return [...(services.get(service)?.values() ?? [])]
         .filter((lease) => lease.deadline > at)
