@@ -45,6 +45,9 @@ const WARMUP_S = Number(env.BENCH_WARMUP_S ?? 1);
 // The JIT tiers up by calls, not by seconds: a row warms until it served this many requests (or 5 rounds).
 const WARMUP_REQUESTS = Number(env.BENCH_WARMUP_REQUESTS ?? 2000);
 const WARMUP_MAX_ROUNDS = 5;
+/** Alternating (b)/(e) rounds for the auth cost, and the length of each. */
+const AUTH_ROUNDS = Number(env.BENCH_AUTH_ROUNDS ?? 6);
+const AUTH_ROUND_S = Number(env.BENCH_AUTH_ROUND_S ?? 2);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 32);
 const RATE = Number(env.BENCH_RATE ?? 2000);
 const OWNERS = Number(env.BENCH_OWNERS ?? 200);
@@ -284,6 +287,37 @@ try {
       notes.push(`(c) cache hits during the measured run: ${hits} (should be ~0)`);
     }
   }
+  // Issue 13's auth cost: (b) and (e) alternate in short rounds (b,e then e,b ...), so that neither gains
+  // from running later (JIT state, load drifting on a shared machine): in single rows (e) came out at
+  // 0.83x..1.11x of (b) from run to run. The figure is the median of the rounds' gateway-CPU ratios.
+  const authRatios: number[] = [];
+  const authThroughput: number[] = [];
+  if (targets.b && targets.e) {
+    for (let round = 0; round < AUTH_ROUNDS; round++) {
+      const perRequest = new Map<RowId, number>();
+      const rps = new Map<RowId, number>();
+      for (const id of (round % 2 === 0 ? ["b", "e"] : ["e", "b"]) as RowId[]) {
+        const { label, target, front } = targets[id]!;
+        const window = cpu.window();
+        const result = await throughputRun({ id, label }, target, {
+          connections: CONNECTIONS,
+          durationS: AUTH_ROUND_S,
+        });
+        const measuredRound = window.end({ id, label, mode: result.mode }, result.requests - result.failures);
+        perRequest.set(
+          id,
+          measuredRound.groups.find((one) => one.group === front)?.usPerRequest ?? Number.NaN,
+        );
+        rps.set(id, result.rps);
+      }
+      authRatios.push(perRequest.get("e")! / perRequest.get("b")!);
+      authThroughput.push(rps.get("e")! / rps.get("b")!);
+    }
+    const listed = (values: number[]) => values.map((value) => value.toFixed(3)).join(", ");
+    notes.push(
+      `auth cost rounds (e)/(b): gateway CPU per request ${listed(authRatios)}; throughput ${listed(authThroughput)}`,
+    );
+  }
   const saturation = Math.min(...runs.filter((run) => "bcd".includes(run.id)).map((run) => run.rps));
   // Below saturation: the asked rate, or half of the slowest scenario's max if the machine can't sustain it.
   const rate = Math.max(50, Math.min(RATE, Math.floor(saturation / 2 / 50) * 50));
@@ -328,16 +362,28 @@ try {
     goal,
     met,
   });
-  const authCpu = cpuOf("e", "gateway (auth)") / cpuOf("b", "gateway");
+  const median = (values: number[]) => {
+    const sorted = values.filter(Number.isFinite).sort((p, q) => p - q);
+    return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : Number.NaN;
+  };
+  const authCpu = authRatios.length
+    ? median(authRatios)
+    : cpuOf("e", "gateway (auth)") / cpuOf("b", "gateway");
+  const authRps = authThroughput.length ? median(authThroughput) : ratio("e", "b");
   const targetChecks: TargetCheck[] = [
     check("(b) / (a) throughput", x(ratio("b")), ">= 0.40x", ratio("b") >= 0.4),
     check(
-      "auth cost: gateway CPU/request (e) / (b)",
+      "auth cost: gateway CPU/request (e) / (b), median of alternating rounds",
       x(authCpu, 3),
       "<= 1.05x (auth adds <= 5%)",
       authCpu <= 1.05,
     ),
-    check("auth cost: throughput (e) / (b)", x(ratio("e", "b"), 3), ">= 0.95x", ratio("e", "b") >= 0.95),
+    check(
+      "auth cost: throughput (e) / (b), median of alternating rounds",
+      x(authRps, 3),
+      ">= 0.95x",
+      authRps >= 0.95,
+    ),
     check("(c) / (a) throughput", x(ratio("c")), ">= 0.25x", ratio("c") >= 0.25),
     check("(d) / (a) throughput", x(ratio("d")), ">= 0.30x", ratio("d") >= 0.3),
     check("(c) / (d) throughput", x(ratio("c", "d")), ">= 0.50x", ratio("c", "d") >= 0.5),
