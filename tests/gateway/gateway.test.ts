@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@vetmesh/kit/testing";
-import { type Subprocess, spawn } from "bun";
+import { type PrivateRedis, startPrivateRedis } from "@vetmesh/kit/testing";
 import Redis from "ioredis";
 import { scrapeMetrics, startProcess, stopAll, type TestProcess } from "../support/process.ts";
 
@@ -16,7 +15,7 @@ const SHARED_REDIS = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `test:gateway-e2e:${crypto.randomUUID()}:`;
 const dir = mkdtempSync(join(tmpdir(), "gateway-e2e-"));
 const POLICY = 100;
-let privateRedis: Subprocess | undefined;
+let privateRedis: PrivateRedis | undefined;
 let a: TestProcess;
 let b: TestProcess;
 let c: TestProcess;
@@ -44,34 +43,7 @@ beforeAll(async () => {
   });
   await demo.waitForLine((line) => line.includes("registered with discovery"));
   await owner.waitForLine((line) => line.includes("registered with discovery"));
-  const redisPort = await freePort();
-  privateRedis = spawn({
-    cmd: [
-      "redis-server",
-      "--port",
-      String(redisPort),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ],
-    stdout: "ignore",
-    stderr: "ignore",
-  });
-  const probe = new Redis(`redis://127.0.0.1:${redisPort}`, { lazyConnect: true, maxRetriesPerRequest: 0 });
-  for (let i = 0; i < 50; i++) {
-    if (
-      await probe.connect().then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
-    await Bun.sleep(100);
-  }
-  probe.disconnect();
+  privateRedis = await startPrivateRedis();
   const gatewayEnv = {
     DISCOVERY_URL,
     REDIS_KEY_PREFIX: prefix,
@@ -89,7 +61,7 @@ beforeAll(async () => {
   [a, b, c] = await Promise.all([
     gateway("gateway-a", SHARED_REDIS),
     gateway("gateway-b", SHARED_REDIS),
-    gateway("gateway-c", `redis://127.0.0.1:${redisPort}`),
+    gateway("gateway-c", privateRedis.url),
   ]);
   // Let the Redis clients connect before measuring the shared limiter.
   await Bun.sleep(300);
@@ -97,8 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAll();
-  privateRedis?.kill("SIGKILL");
-  await privateRedis?.exited;
+  await privateRedis?.stop();
   const redis = new Redis(SHARED_REDIS);
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
@@ -192,8 +163,7 @@ describe("gateway over real sockets", () => {
     expect((await postJson(c, "/api/owner/register", { email: "noredis@asd.com" })).status).toBe(201);
     await fetch(url(c, "/api/owner/noredis@asd.com/pets"));
     expect((await fetch(url(c, "/api/owner/noredis@asd.com/pets"))).headers.get("x-cache")).toBe("hit");
-    privateRedis?.kill("SIGKILL");
-    await privateRedis?.exited;
+    await privateRedis?.stop();
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
       const pets = await fetch(url(c, "/api/owner/noredis@asd.com/pets"));
