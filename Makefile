@@ -7,7 +7,7 @@ TOOLS := .tools
 # Bun comes from the npm package `bun`, pinned, installed into .tools/ unless the right one is on PATH.
 BUN := $(shell if command -v bun >/dev/null && [ "$$(bun --version)" = "$(BUN_VERSION)" ]; then command -v bun; else echo $(TOOLS)/node_modules/.bin/bun; fi)
 
-.PHONY: help init install generate migrate web auth-keys token run stop tests bench bench-save print-bun seed-schedule
+.PHONY: help init install generate migrate web auth-keys token run stop tests bench bench-save print-bun seed-schedule openapi validate-openapi
 
 help:
 	@echo "make init     install Bun $(BUN_VERSION) and dependencies, generate code, migrate local databases"
@@ -19,6 +19,7 @@ help:
 	@echo "make generate regenerate packages/contracts/gen from proto/"
 	@echo "make web      rebuild the front desk web app (packages/web/dist; make init and make run do it too)"
 	@echo "make openapi  rewrite docs/openapi.json (and the Postman collection) from the gateway's routes"
+	@echo "make validate-openapi  validate the spec a running gateway serves (URL=http://127.0.0.1:8080)"
 	@echo "make bench    benchmarks (ratios against a Bun.serve baseline), written to .bench/ (ignored)"
 	@echo "make bench-save  copy the newest bench run to the committed bench/reference/"
 	@echo "make deploy   build images and deploy to Kubernetes meshed by Linkerd (k8s/README.md)"
@@ -64,6 +65,10 @@ seed-schedule:
 
 openapi: install
 	$(BUN) scripts/openapi.ts
+
+# The spec a running gateway serves, checked by @readme/openapi-parser.
+validate-openapi:
+	@curl -fsS "$${URL:-http://127.0.0.1:8080}/openapi.json" | $(BUN) scripts/validate-openapi.ts
 
 print-bun:
 	@echo $(BUN)

@@ -40,6 +40,21 @@ describe("GET /openapi.json of a running gateway", () => {
     expect(result.valid ? [] : result.errors).toEqual([]);
   });
 
+  test("passes the README's check: curl …/openapi.json | bun scripts/validate-openapi.ts", async () => {
+    const check = (input: string) =>
+      Bun.spawnSync([process.execPath, join(ROOT, "scripts", "validate-openapi.ts")], {
+        stdin: new TextEncoder().encode(input),
+        cwd: ROOT,
+      });
+    const served = check(specText);
+    expect(served.stderr.toString()).toBe("");
+    expect(served.stdout.toString()).toMatch(/^valid OpenAPI 3\.1\.0: \d+ paths, \d+ operations\n$/);
+    expect(served.exitCode).toBe(0);
+    const broken = check(JSON.stringify({ openapi: "3.1.0", info: { title: "x" } }));
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr.toString()).toContain("version");
+  });
+
   test("is docs/openapi.json (the checked-in copy is what clients get)", () => {
     const file = readFileSync(join(ROOT, "docs", "openapi.json"), "utf8");
     expect(`${JSON.stringify(JSON.parse(specText), null, 2)}\n`).toBe(file);
