@@ -7,6 +7,7 @@ import {
   mondayOf,
   nextHourInput,
   rangeOf,
+  reminderWhen,
   startOfDay,
 } from "./dates.ts";
 
@@ -44,5 +45,16 @@ describe("calendar days", () => {
     expect(localInputToIso("2026-13-45T99:99")).toBeUndefined();
     expect(nextHourInput(new Date(2026, 11, 3, 14, 30))).toBe("2026-12-03T15:00");
     expect(isoDay(new Date(2026, 0, 5))).toBe("2026-01-05");
+  });
+});
+
+describe("a pending reminder's time", () => {
+  const now = new Date("2026-12-03T11:00:00.000Z");
+  test("a future send time reads as when it sends", () => {
+    expect(reminderWhen("2026-12-06T12:00:00.000Z", now)).toStartWith("sends ");
+  });
+  test("a send time already passed reads as due, not as a date to come", () => {
+    expect(reminderWhen("2026-11-22T12:00:00.000Z", now)).toStartWith("due now (since ");
+    expect(reminderWhen("2026-12-03T11:00:00.000Z", now)).toStartWith("due now (since ");
   });
 });

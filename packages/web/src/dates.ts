@@ -80,6 +80,18 @@ export function formatDateTime(iso: string): string {
   });
 }
 
+/**
+ * When a pending reminder goes out: "sends Sun 6 Dec 2026, 12:00", or, when its
+ * time has passed (a vaccination due soon after it was recorded), "due now
+ * (since 22 Nov 2026)", so the front desk never shows a future-sounding past date.
+ */
+export function reminderWhen(sendAtIso: string, now: Date): string {
+  const at = Date.parse(sendAtIso);
+  if (!Number.isNaN(at) && at <= now.getTime())
+    return `due now (since ${formatDate(sendAtIso)})`;
+  return `sends ${formatDateTime(sendAtIso)}`;
+}
+
 /** "3 Dec 2026". */
 export function formatDate(iso: string): string {
   const date = new Date(iso);

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Reminder } from "../api/types.ts";
 import { useServices } from "../context.ts";
-import { dayInputToIso, formatDate, formatDateTime, isoDay } from "../dates.ts";
+import { dayInputToIso, formatDate, formatDateTime, isoDay, reminderWhen } from "../dates.ts";
 import { useAction, useAsync } from "../ui/async.ts";
 import { Empty, ErrorMessage, SuccessMessage } from "../ui/feedback.tsx";
 import { Card, Field, Loaded } from "../ui/section.tsx";
@@ -155,7 +155,7 @@ function ReminderList(props: { reminders: Reminder[] }) {
               <span>
                 {r.vaccine}: {STAGE_WORDS[r.stage] ?? r.stage}
               </span>
-              <span class="muted">sends {formatDateTime(r.sendAt)}</span>
+              <span class="muted">{reminderWhen(r.sendAt, new Date())}</span>
             </li>
           ))}
         </ul>
