@@ -91,4 +91,47 @@ describe("Dockerfile", () => {
     ])
       expect(lines).toContain(must);
   });
+
+  test("production sources import nothing .dockerignore leaves out (test kits, contract suites, fixtures)", () => {
+    const patterns = readFileSync(join(ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
+    // Docker's rule: the last pattern matching a path (or one of its folders) decides; "!" re-includes.
+    const ignored = (path: string): boolean => {
+      const parts = path.split("/");
+      const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+      let out = false;
+      for (const raw of patterns) {
+        const negated = raw.startsWith("!");
+        const glob = new Glob(negated ? raw.slice(1) : raw);
+        if (prefixes.some((p) => glob.match(p))) out = !negated;
+      }
+      return out;
+    };
+    const transpilers = {
+      ts: new Bun.Transpiler({ loader: "ts" }),
+      tsx: new Bun.Transpiler({ loader: "tsx" }),
+    };
+    const shipped = [...new Glob("{packages,mesh}/*/src/**/*.{ts,tsx}").scanSync({ cwd: ROOT })].filter(
+      (file) => !ignored(file),
+    );
+    expect(shipped.length).toBeGreaterThan(50);
+    const problems: string[] = [];
+    for (const file of shipped) {
+      for (const { path: spec } of transpilers[file.endsWith(".tsx") ? "tsx" : "ts"].scanImports(
+        readFileSync(join(ROOT, file), "utf8"),
+      )) {
+        if (spec.startsWith("@vetmesh/kit/") && spec.includes("testing"))
+          problems.push(`${file} imports ${spec}`);
+        if (!spec.startsWith(".")) continue;
+        const target = join(file, "..", spec);
+        if (ignored(target)) problems.push(`${file} imports ${target}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(ignored("packages/owner-service/src/db/repository.contract.ts")).toBe(true);
+    expect(ignored("packages/service-kit/src/testing/index.ts")).toBe(true);
+    expect(ignored("packages/owner-service/src/db/repository.ts")).toBe(false);
+  });
 });
