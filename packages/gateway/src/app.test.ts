@@ -4,7 +4,7 @@ import { Code, ConnectError, createClient, createRouterTransport } from "@connec
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { GetPetRequestSchema, OwnerService } from "@vetmesh/contracts/owner/v1/owner";
-import { createAdminApp } from "@vetmesh/kit";
+import { createAdminApp, UNAVAILABLE_REASON_HEADER } from "@vetmesh/kit";
 import { createGatewayHarness, json } from "./testing/harness.ts";
 
 const harnesses: Array<{ close(): Promise<void> }> = [];
@@ -239,6 +239,37 @@ describe("circuit breaker", () => {
     healthy = true;
     expect(await status()).toBe(200);
     expect(calls).toBe(26);
+  });
+
+  test("storage faults (disk full, read-only) answer 503 with the reason and do not open the breaker; other 503s do", async () => {
+    let reason: string | undefined = "storage_full";
+    let calls = 0;
+    const demo = createRouterTransport((router) => {
+      router.service(DemoService, {
+        fail() {
+          calls++;
+          // What the kit's interceptor answers when SQLite refuses a write (interceptors.ts).
+          throw new ConnectError(
+            "storage full",
+            Code.Unavailable,
+            reason ? { [UNAVAILABLE_REASON_HEADER]: reason } : {},
+          );
+        },
+      });
+    });
+    const h = await harness({ clock: () => 0, transports: { demo } });
+    const hit = async () => {
+      const res = await h.app.request("/api/test/circuit-breaker");
+      return { status: res.status, body: await res.json() };
+    };
+    for (let i = 0; i < 20; i++)
+      expect(await hit()).toEqual({ status: 503, body: { error: "Service unavailable: storage full" } });
+    expect(h.upstreams.breakerStates().demo).toBe("closed");
+    expect(calls).toBe(20);
+    // The same 503 without the storage reason (a service in trouble) does count.
+    reason = undefined;
+    for (let i = 0; i < 5; i++) await hit();
+    expect(h.upstreams.breakerStates().demo).toBe("open");
   });
 
   test("client faults (404) do not count as failures", async () => {

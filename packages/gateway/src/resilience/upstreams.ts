@@ -3,7 +3,7 @@ import { ROUTING_KEY_HEADER, routingKeyValue } from "@vetmesh/balancer";
 import { DemoService } from "@vetmesh/contracts/demo/v1/demo";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { currentRequestId, REQUEST_ID_HEADER } from "@vetmesh/kit";
+import { currentRequestId, isStorageFault, REQUEST_ID_HEADER, UNAVAILABLE_REASON_HEADER } from "@vetmesh/kit";
 import { AUTHORIZATION_HEADER } from "@vetmesh/kit/auth";
 import { currentCaller } from "../auth/caller.ts";
 import {
@@ -59,14 +59,20 @@ const FAILURE_CODES = new Set<Code>([
  * Classifies an outcome for the breaker: client faults (400/404/409...) are healthy answers; a call
  * the client gave up on (it went away, or its own shorter deadline expired) says nothing about the
  * upstream and is not counted. Only the gateway's own route deadline counts as DeadlineExceeded.
+ * A service that answered "my storage refused the write" (disk full, read-only file) is not counted
+ * either: it answered at once, so nothing piles up, and the breaker is per target service, so
+ * counting it would open the breaker for the reads that still work.
  */
 export function outcomeOf(
   error: unknown,
   ended: { clientGaveUp?: boolean; clientDeadline?: boolean } = {},
 ): CallOutcome {
-  const code = ConnectError.from(error).code;
+  const connectError = ConnectError.from(error);
+  const code = connectError.code;
   if (code === Code.Canceled || ended.clientGaveUp) return "ignored";
   if (code === Code.DeadlineExceeded && ended.clientDeadline) return "ignored";
+  if (code === Code.Unavailable && isStorageFault(connectError.metadata.get(UNAVAILABLE_REASON_HEADER)))
+    return "ignored";
   return FAILURE_CODES.has(code) ? "failure" : "success";
 }
 
