@@ -87,8 +87,7 @@ export function formatDateTime(iso: string): string {
  */
 export function reminderWhen(sendAtIso: string, now: Date): string {
   const at = Date.parse(sendAtIso);
-  if (!Number.isNaN(at) && at <= now.getTime())
-    return `due now (since ${formatDate(sendAtIso)})`;
+  if (!Number.isNaN(at) && at <= now.getTime()) return `due now (since ${formatDate(sendAtIso)})`;
   return `sends ${formatDateTime(sendAtIso)}`;
 }
 
