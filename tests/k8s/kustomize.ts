@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parseAllDocuments } from "yaml";
 
 /** A rendered Kubernetes object, as plain data. */
@@ -27,9 +27,28 @@ interface Kustomization {
   patches?: Patch[];
   replicas?: { name: string; count: number }[];
   images?: { name: string; newName?: string; newTag?: string }[];
+  configMapGenerator?: ConfigMapGenerator[];
+  generatorOptions?: { disableNameSuffixHash?: boolean; labels?: Record<string, string> };
 }
 
-const SUPPORTED = new Set(["apiVersion", "kind", "resources", "namespace", "patches", "replicas", "images"]);
+/** A ConfigMap made from files (`key=path` or `path`), the form k8s/observability uses. */
+interface ConfigMapGenerator {
+  name: string;
+  files?: string[];
+  options?: { labels?: Record<string, string> };
+}
+
+const SUPPORTED = new Set([
+  "apiVersion",
+  "kind",
+  "resources",
+  "namespace",
+  "patches",
+  "replicas",
+  "images",
+  "configMapGenerator",
+  "generatorOptions",
+]);
 const CLUSTER_SCOPED = new Set([
   "Namespace",
   "ClusterRole",
@@ -67,6 +86,7 @@ export function renderKustomization(dir: string): K8sObject[] {
     const path = join(dir, resource);
     objects.push(...(statSync(path).isDirectory() ? renderKustomization(path) : readYamlDocuments(path)));
   }
+  objects.push(...generateConfigMaps(dir, k));
   for (const patch of k.patches ?? []) {
     const [body] = readYamlDocuments(join(dir, patch.path));
     if (!body) throw new Error(`${patch.path} is empty`);
@@ -99,6 +119,33 @@ export function renderKustomization(dir: string): K8sObject[] {
     for (const obj of objects) for (const container of podContainers(obj)) retag(container, image);
   }
   return objects;
+}
+
+/**
+ * ConfigMaps of `configMapGenerator` from files. Only without the name suffix hash
+ * (`generatorOptions.disableNameSuffixHash: true`): kustomize's hash is not reproduced here.
+ */
+function generateConfigMaps(dir: string, k: Kustomization): K8sObject[] {
+  const generators = k.configMapGenerator ?? [];
+  if (generators.length > 0 && k.generatorOptions?.disableNameSuffixHash !== true)
+    throw new Error(`${dir}: configMapGenerator is rendered here only with disableNameSuffixHash: true`);
+  return generators.map((generator) => {
+    for (const key of Object.keys(generator))
+      if (!["name", "files", "options"].includes(key))
+        throw new Error(`${dir}: configMapGenerator ${generator.name}: unsupported field ${key}`);
+    const data: Record<string, string> = {};
+    for (const entry of generator.files ?? []) {
+      const [key, path] = entry.includes("=") ? entry.split("=", 2) : [basename(entry), entry];
+      data[key as string] = readFileSync(join(dir, path as string), "utf8");
+    }
+    const labels = { ...k.generatorOptions?.labels, ...generator.options?.labels };
+    return {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: generator.name, ...(Object.keys(labels).length > 0 ? { labels } : {}) },
+      data,
+    };
+  });
 }
 
 /** Every container and init container of a workload's pod template (or of a bare Pod). */

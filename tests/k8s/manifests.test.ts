@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { SECRET_KEYS } from "../../scripts/k8s-secret.ts";
@@ -12,6 +13,9 @@ import {
 } from "./check.ts";
 import { DEPLOYABLE_NAMES, DEPLOYABLE_TABLE, loadDeployable, ROOT } from "./deployables.ts";
 import { type K8sObject, podContainers, renderKustomization } from "./kustomize.ts";
+
+const DASHBOARD_FILE = join(ROOT, "k8s/observability/grafana-dashboard.json");
+const RULES_FILE = join(ROOT, "k8s/observability/alert-rules.yaml");
 
 const OVERLAYS = ["k8s/base", "k8s/overlays/local"];
 const render = (overlay: string) => renderKustomization(join(ROOT, overlay));
@@ -66,6 +70,17 @@ describe.each(OVERLAYS)("%s", (overlay) => {
 
   test("Services select a workload, target declared ports, and mark gRPC ports h2c", () => {
     expect(checkServices(objects)).toEqual([]);
+  });
+
+  test("ships the Grafana dashboard and the alert rules as ConfigMaps, byte for byte k8s/observability's files (alert-rules.test.ts checks those), labelled for the sidecars", () => {
+    const dashboard = find(objects, "ConfigMap", "vetmesh-grafana-dashboard");
+    expect(dashboard.metadata.labels?.grafana_dashboard).toBe("1");
+    expect(dashboard.data).toEqual({ "vetmesh.json": readFileSync(DASHBOARD_FILE, "utf8") });
+    expect(JSON.parse(dashboard.data["vetmesh.json"]).uid).toBeTruthy();
+    const rules = find(objects, "ConfigMap", "vetmesh-alert-rules");
+    expect(rules.metadata.labels?.prometheus_rule).toBe("1");
+    expect(rules.data).toEqual({ "vetmesh-alert-rules.yaml": readFileSync(RULES_FILE, "utf8") });
+    for (const cm of [dashboard, rules]) expect(cm.metadata.namespace).toBe("vetmesh");
   });
 
   test("namespace is meshed by Linkerd, no secret values, in-cluster URLs name real Service ports", () => {
