@@ -1,18 +1,9 @@
-import { and, eq, gt, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { inArray, type SQL, sql } from "drizzle-orm";
 import type { NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
+import { appointmentReminderHeldWhere, dueAppointmentRemindersWhere } from "./conditions.ts";
 import type { AppointmentReminderClaim, AppointmentReminderRepository } from "./repository.ts";
+import { dueReminderColumns } from "./rows.ts";
 import { appointments as a } from "./schema-mssql.ts";
-
-/** Scheduled appointments starting in (now, now + leadMs] whose reminder is unsent and not under a live lease. */
-export function dueAppointmentRemindersWhere({ now, leadMs }: AppointmentReminderClaim): SQL | undefined {
-  return and(
-    eq(a.status, "scheduled"),
-    isNull(a.reminderSentAt),
-    gt(a.startsAt, now),
-    lte(a.startsAt, now + leadMs),
-    or(isNull(a.reminderLeaseUntil), lte(a.reminderLeaseUntil, now)),
-  );
-}
 
 /**
  * The SQL Server half of the appointment reminders: the claim takes the due
@@ -32,17 +23,7 @@ export function createMssqlAppointmentReminders(db: NodeMsSqlDatabase): Appointm
           .update(a)
           .set({ reminderClaimedBy: claim.owner, reminderLeaseUntil: claim.now + claim.leaseMs })
           .where(inArray(a.id, ids));
-        return tx
-          .select({
-            id: a.id,
-            petId: a.petId,
-            startsAt: a.startsAt,
-            endsAt: a.endsAt,
-            vetId: a.vetId,
-            type: a.type,
-          })
-          .from(a)
-          .where(inArray(a.id, ids));
+        return tx.select(dueReminderColumns(a)).from(a).where(inArray(a.id, ids));
       });
     },
     async markAppointmentReminderSent(id, owner, at) {
@@ -50,19 +31,19 @@ export function createMssqlAppointmentReminders(db: NodeMsSqlDatabase): Appointm
         .update(a)
         .set({ reminderSentAt: at, reminderLeaseUntil: null })
         .output({ inserted: { id: a.id } })
-        .where(and(eq(a.id, id), eq(a.reminderClaimedBy, owner), isNull(a.reminderSentAt)));
+        .where(appointmentReminderHeldWhere(a, id, owner));
       return marked.length === 1;
     },
     async releaseAppointmentReminder(id, owner, retryAt) {
       await db
         .update(a)
         .set({ reminderLeaseUntil: retryAt })
-        .where(and(eq(a.id, id), eq(a.reminderClaimedBy, owner), isNull(a.reminderSentAt)));
+        .where(appointmentReminderHeldWhere(a, id, owner));
     },
   };
 }
 
 /** The claim's locking select: up to `limit` due ids, rows another replica holds skipped (READPAST). */
 export function dueAppointmentRemindersLockQuery(claim: AppointmentReminderClaim): SQL {
-  return sql`select top(${sql.raw(String(claim.limit))}) [id] from ${a} with (updlock, readpast) where ${dueAppointmentRemindersWhere(claim)}`;
+  return sql`select top(${sql.raw(String(claim.limit))}) [id] from ${a} with (updlock, readpast) where ${dueAppointmentRemindersWhere(a, claim)}`;
 }

@@ -3,32 +3,38 @@ import { onMssqlIfReachable } from "@vetmesh/kit/db/testing";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
+import { ERASE_CHUNK } from "./chunks.ts";
+import {
+  busySpansWhere,
+  clinicRangeWhere,
+  currentVaccinationWhere,
+  exceptionsWhere,
+  overlapWhere,
+} from "./conditions.ts";
 import { dueAppointmentRemindersLockQuery } from "./mssql-appointment-reminders.ts";
 import {
   appointmentRequestWhere,
-  claimWhere,
-  clinicRangeWhere,
   createMssqlRepository,
-  currentVaccinationWhere,
   lockedIdsQuery,
-  overlapWhere,
   recordsPageQuery,
   renderMssql,
   vaccinationRequestWhere,
 } from "./mssql-repository.ts";
-import { busySpansWhere, exceptionsWhere, vetOverlapWhere } from "./mssql-schedule.ts";
 import { erasedPetLockQuery, erasedPetQuery, insertTombstonesQuery } from "./mssql-tombstones.ts";
+import { claimWhere } from "./reminder-claims.ts";
 import { repositoryContract } from "./repository.contract.ts";
 import type { VeterinaryRepository } from "./repository.ts";
 import { appointments, reminders, scheduleExceptions, vaccinations } from "./schema-mssql.ts";
-import { ERASE_CHUNK } from "./sqlite-repository.ts";
 
 describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", () => {
   const db = drizzle.mock();
 
   test("overlap check locks the pet's key range with UPDLOCK, HOLDLOCK", () => {
     const query = renderMssql(
-      lockedIdsQuery(appointments, overlapWhere({ petId: "p1", startsAt: 1000, endsAt: 2000 })),
+      lockedIdsQuery(
+        appointments,
+        overlapWhere(appointments, { petId: "p1" }, { startsAt: 1000, endsAt: 2000 }),
+      ),
     );
     expect(query).toEqual({
       sql:
@@ -42,7 +48,7 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     const query = db
       .select({ id: appointments.id })
       .from(appointments)
-      .where(clinicRangeWhere({ from: 1000, to: 2000, vetId: "vet-1" }))
+      .where(clinicRangeWhere(appointments, { from: 1000, to: 2000, vetId: "vet-1" }))
       .toSQL();
     expect(query).toEqual({
       sql:
@@ -54,7 +60,12 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
 
   test("a vet's overlap check locks the vet's key range with UPDLOCK, HOLDLOCK (no double booking)", () => {
     expect(
-      renderMssql(lockedIdsQuery(appointments, vetOverlapWhere("vet-1", { startsAt: 1000, endsAt: 2000 }))),
+      renderMssql(
+        lockedIdsQuery(
+          appointments,
+          overlapWhere(appointments, { vetId: "vet-1" }, { startsAt: 1000, endsAt: 2000 }),
+        ),
+      ),
     ).toEqual({
       sql:
         "select top(1) [id] from [appointments] with (updlock, holdlock) where (([appointments].[vet_id] = @par0) and " +
@@ -67,7 +78,7 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     const query = db
       .select({ id: scheduleExceptions.id })
       .from(scheduleExceptions)
-      .where(exceptionsWhere({ from: 1, to: 2 }))
+      .where(exceptionsWhere(scheduleExceptions, { from: 1, to: 2 }))
       .toSQL();
     expect(query).toEqual({
       sql:
@@ -81,7 +92,7 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     const query = db
       .select({ vetId: appointments.vetId, startsAt: appointments.startsAt, endsAt: appointments.endsAt })
       .from(appointments)
-      .where(busySpansWhere({ from: 1000, to: 5000, longestMs: 600 }))
+      .where(busySpansWhere(appointments, { from: 1000, to: 5000, longestMs: 600 }))
       .toSQL();
     expect(query).toEqual({
       sql:
@@ -119,7 +130,7 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     const query = db
       .update(vaccinations)
       .set({ supersededBy: "v2" })
-      .where(currentVaccinationWhere("p1", "rabies"))
+      .where(currentVaccinationWhere(vaccinations, "p1", "rabies"))
       .toSQL();
     expect(query).toEqual({
       sql:
@@ -156,7 +167,7 @@ describe("SQL Server queries (drizzle.mock, checked at the SQL they produce)", (
     const query = db
       .update(reminders)
       .set({ claimedBy: "vet-1", leaseUntil: 2000, attempts: 1 })
-      .where(claimWhere("v1:due", 1000))
+      .where(claimWhere(reminders, "v1:due", 1000))
       .toSQL();
     expect(query).toEqual({
       sql:

@@ -1,43 +1,30 @@
 import { isMssqlUniqueViolation, mssqlPoolConfig } from "@vetmesh/kit/db";
 import { applyMssqlMigrations } from "@vetmesh/kit/db/mssql";
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  gt,
-  gte,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  ne,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import { MsSqlDialect, type MsSqlTable } from "drizzle-orm/mssql-core";
 import { drizzle, type NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
 import mssql from "mssql";
-import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
+import { cancelTransition, endTransition } from "../domain/appointment-transitions.ts";
+import { bookingOutcome, bookingSteps, raceWinnerKey, runStepsAsync } from "../domain/booking.ts";
+import { planClaims } from "../domain/reminder-stages.ts";
+import * as reminderStep from "../domain/reminder-transitions.ts";
+import { isCurrent, supersession } from "../domain/vaccination-supersession.ts";
+import { chunks } from "./chunks.ts";
+import * as cond from "./conditions.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { createMssqlAppointmentReminders } from "./mssql-appointment-reminders.ts";
-import { createMssqlSchedule, vetOverlapWhere } from "./mssql-schedule.ts";
+import { createMssqlSchedule } from "./mssql-schedule.ts";
 import { erasedPetQuery, insertTombstonesQuery, refuseErased } from "./mssql-tombstones.ts";
-import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
+import * as reminderWhere from "./reminder-claims.ts";
 import type {
-  AppointmentRow,
   EraseCounts,
   InsertAppointmentOutcome,
-  RecordRow,
   ReminderRow,
   RepositoryFaults,
-  VaccinationRow,
   VeterinaryRepository,
 } from "./repository.ts";
+import { asAppointment, asReminder } from "./rows.ts";
 import { appointments, consultationRecords, reminders, vaccinations } from "./schema-mssql.ts";
-import { chunks } from "./sqlite-repository.ts";
 
 type Db = Pick<NodeMsSqlDatabase, "select" | "execute">;
 
@@ -49,32 +36,6 @@ type Db = Pick<NodeMsSqlDatabase, "select" | "execute">;
  */
 export function lockedIdsQuery(table: MsSqlTable, where: SQL | undefined, top = 1): SQL {
   return sql`select top(${sql.raw(String(top))}) [id] from ${table} with (updlock, holdlock) where ${where}`;
-}
-
-/** The overlap condition of MakeAppointment: same pet, not cancelled, intervals intersect. */
-export function overlapWhere(row: Pick<AppointmentRow, "petId" | "startsAt" | "endsAt">): SQL | undefined {
-  return and(
-    eq(appointments.petId, row.petId),
-    ne(appointments.status, "cancelled"),
-    lt(appointments.startsAt, row.endsAt),
-    gt(appointments.endsAt, row.startsAt),
-  );
-}
-
-/** The clinic-wide list's filter: start within [from, to) (appointments_starts_idx), optionally one vet's. */
-export function clinicRangeWhere(range: { from: number; to: number; vetId?: string }): SQL | undefined {
-  const conditions: SQL[] = [gte(appointments.startsAt, range.from), lt(appointments.startsAt, range.to)];
-  if (range.vetId !== undefined) conditions.push(eq(appointments.vetId, range.vetId));
-  return and(...conditions);
-}
-
-/** The current (not superseded) vaccinations of a pet's vaccine. */
-export function currentVaccinationWhere(petId: string, key: string): SQL | undefined {
-  return and(
-    eq(vaccinations.petId, petId),
-    eq(vaccinations.vaccineKey, key),
-    isNull(vaccinations.supersededBy),
-  );
 }
 
 /**
@@ -106,39 +67,17 @@ export function recordsPageQuery(
   after?: { recordedAt: number; id: string },
 ) {
   const r = consultationRecords;
-  const where = after
-    ? and(
-        eq(r.petId, petId),
-        or(lt(r.recordedAt, after.recordedAt), and(eq(r.recordedAt, after.recordedAt), lt(r.id, after.id))),
-      )
-    : eq(r.petId, petId);
-  return db.select().top(limit).from(r).where(where).orderBy(desc(r.recordedAt), desc(r.id));
+  return db
+    .select()
+    .top(limit)
+    .from(r)
+    .where(cond.recordsAfterWhere(r, petId, after))
+    .orderBy(desc(r.recordedAt), desc(r.id));
 }
 
 /** Renders a raw statement to SQL text + params, for tests of the T-SQL we send. */
 export function renderMssql(query: SQL): { sql: string; params: unknown[] } {
   return new MsSqlDialect().sqlToQuery(query);
-}
-
-function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
-  return { ...row, stage: row.stage as ReminderRow["stage"], status: row.status as ReminderRow["status"] };
-}
-
-/** The claim of one reminder: only if still pending and its lease is free (or expired). */
-export function claimWhere(id: string, now: number): SQL | undefined {
-  return and(eq(reminders.id, id), eq(reminders.status, "pending"), leaseFree(reminders, now));
-}
-
-/** A stored appointment as the service sees it (the idempotency key stays in storage). */
-function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
-  const {
-    requestId: _key,
-    reminderSentAt: _sent,
-    reminderClaimedBy: _by,
-    reminderLeaseUntil: _lease,
-    ...rest
-  } = row;
-  return { ...rest, status: rest.status as AppointmentRow["status"] };
 }
 
 async function lockedIds(
@@ -168,42 +107,35 @@ export async function createMssqlRepository(options: {
       const insert = () =>
         db.transaction(async (tx): Promise<InsertAppointmentOutcome> => {
           await refuseErased(tx, row.petId);
-          const read = async (id: string) => {
-            const [existing] = await tx.select().from(appointments).where(eq(appointments.id, id));
-            return asAppointment(existing!);
-          };
-          if (requestId !== null) {
-            // UPDLOCK, HOLDLOCK on the (pet_id, request_id) key: a concurrent repeat waits, then sees the first.
-            const [first] = await lockedIds(tx, appointments, appointmentRequestWhere(row.petId, requestId));
-            if (first) return { kind: "repeat", appointment: await read(first) };
+          // Each question runs under UPDLOCK, HOLDLOCK: the (pet_id, request_id) key for a repeat, the pet's
+          // and then each vet's key range for an overlap, held until commit, so a racing repeat or booking
+          // of the same pet or vet waits and then sees this one.
+          const decision = await runStepsAsync(
+            bookingSteps<string>(row.petId, vetCandidates, requestId),
+            (q) =>
+              lockedIds(
+                tx,
+                appointments,
+                q.ask === "repeat"
+                  ? appointmentRequestWhere(row.petId, q.requestId)
+                  : cond.overlapWhere(appointments, q.who, row),
+              ).then(([id]) => id),
+          );
+          if (decision.kind === "create") {
+            const vet = decision.vetId === undefined ? {} : { vetId: decision.vetId };
+            await tx.insert(appointments).values({ ...row, ...vet, requestId });
+            return bookingOutcome(decision);
           }
-          const [id] = await lockedIds(tx, appointments, overlapWhere(row));
-          if (id) return { kind: "overlap", existing: await read(id) };
-          if (vetCandidates.length === 0) {
-            await tx.insert(appointments).values({ ...row, requestId });
-            return { kind: "created" };
-          }
-          let busy: string | undefined;
-          for (const vetId of vetCandidates) {
-            // Locks the vet's key range until commit, so a racing booking of this vet waits and then sees ours.
-            const [clash] = await lockedIds(tx, appointments, vetOverlapWhere(vetId, row));
-            if (!clash) {
-              await tx.insert(appointments).values({ ...row, vetId, requestId });
-              return { kind: "created", vetId };
-            }
-            busy ??= clash;
-          }
-          return { kind: "vet_busy", existing: busy ? await read(busy) : undefined };
+          const [found] = await tx.select().from(appointments).where(eq(appointments.id, decision.found));
+          return bookingOutcome({ ...decision, found: asAppointment(found!) });
         });
       try {
         return await insert();
       } catch (error) {
         // A repeat that slipped past the lock: the unique index refused it; answer the winner.
-        if (requestId === null || !isMssqlUniqueViolation(error)) throw error;
-        const [winner] = await db
-          .select()
-          .from(appointments)
-          .where(appointmentRequestWhere(row.petId, requestId));
+        const key = raceWinnerKey(requestId, isMssqlUniqueViolation(error));
+        if (key === undefined) throw error;
+        const [winner] = await db.select().from(appointments).where(appointmentRequestWhere(row.petId, key));
         if (winner) return { kind: "repeat", appointment: asAppointment(winner) };
         throw error;
       }
@@ -216,55 +148,29 @@ export async function createMssqlRepository(options: {
       return db.transaction(async (tx) => {
         await lockedIds(tx, appointments, eq(appointments.id, input.appointmentId));
         const [found] = await tx.select().from(appointments).where(eq(appointments.id, input.appointmentId));
-        if (!found) return { kind: "not_found" } as const;
-        if (found.status !== "scheduled")
-          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
-        await tx
-          .update(appointments)
-          .set({ status: "ended", endedAt: input.endedAt })
-          .where(eq(appointments.id, input.appointmentId));
-        options.faults?.afterAppointmentEnded?.();
-        const record: RecordRow = {
-          id: input.recordId,
-          petId: found.petId,
-          appointmentId: found.id,
-          details: input.details,
-          recordedAt: input.endedAt,
-          endedBy: input.endedBy,
-        };
-        await tx.insert(consultationRecords).values(record);
-        return {
-          kind: "done",
-          appointment: asAppointment({ ...found, status: "ended", endedAt: input.endedAt }),
-          record,
-        } as const;
+        const { outcome, write } = endTransition(found && asAppointment(found), input);
+        if (write) {
+          await tx.update(appointments).set(write.change).where(eq(appointments.id, input.appointmentId));
+          options.faults?.afterAppointmentEnded?.();
+          await tx.insert(consultationRecords).values(write.record);
+        }
+        return outcome;
       });
     },
     async cancelAppointment(id, at) {
       return db.transaction(async (tx) => {
         await lockedIds(tx, appointments, eq(appointments.id, id));
         const [found] = await tx.select().from(appointments).where(eq(appointments.id, id));
-        if (!found) return { kind: "not_found" } as const;
-        if (found.status !== "scheduled")
-          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
-        await tx
-          .update(appointments)
-          .set({ status: "cancelled", cancelledAt: at })
-          .where(eq(appointments.id, id));
-        return {
-          kind: "done",
-          appointment: asAppointment({ ...found, status: "cancelled", cancelledAt: at }),
-        } as const;
+        const { outcome, write } = cancelTransition(found && asAppointment(found), at);
+        if (write) await tx.update(appointments).set(write.change).where(eq(appointments.id, id));
+        return outcome;
       });
     },
     async listAppointments(petId, range) {
-      const conditions: SQL[] = [eq(appointments.petId, petId)];
-      if (range.from !== undefined) conditions.push(gte(appointments.startsAt, range.from));
-      if (range.to !== undefined) conditions.push(lt(appointments.startsAt, range.to));
       const rows = await db
         .select()
         .from(appointments)
-        .where(and(...conditions))
+        .where(cond.petRangeWhere(appointments, petId, range))
         .orderBy(asc(appointments.startsAt), asc(appointments.id));
       return rows.map(asAppointment);
     },
@@ -272,7 +178,7 @@ export async function createMssqlRepository(options: {
       const rows = await db
         .select()
         .from(appointments)
-        .where(clinicRangeWhere(range))
+        .where(cond.clinicRangeWhere(appointments, range))
         .orderBy(asc(appointments.startsAt), asc(appointments.id));
       return rows.map(asAppointment);
     },
@@ -295,32 +201,32 @@ export async function createMssqlRepository(options: {
             .select()
             .top(1)
             .from(v)
-            .where(currentVaccinationWhere(row.petId, row.vaccineKey))
+            .where(cond.currentVaccinationWhere(v, row.petId, row.vaccineKey))
             .orderBy(desc(v.administeredAt), desc(v.recordedAt));
-          const stored: VaccinationRow =
-            newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
-          if (!stored.supersededBy) {
+          const stored = supersession(newest, row);
+          if (isCurrent(stored)) {
             await tx
               .update(v)
               .set({ supersededBy: row.id })
-              .where(currentVaccinationWhere(row.petId, row.vaccineKey));
+              .where(cond.currentVaccinationWhere(v, row.petId, row.vaccineKey));
           }
           await tx.insert(v).values(stored);
-          if (!stored.supersededBy && planned.length > 0) await tx.insert(reminders).values([...planned]);
+          if (isCurrent(stored) && planned.length > 0) await tx.insert(reminders).values([...planned]);
           const superseded = tx
             .select({ id: v.id })
             .from(v)
             .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
           await tx
             .update(reminders)
-            .set({ status: "cancelled", lastError: "superseded" })
+            .set(reminderStep.SUPERSEDED)
             .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)));
           return stored;
         });
       } catch (error) {
         // A repeat that slipped past the lock (e.g. the filtered index not used): answer the winner.
-        if (row.requestId === null || !isMssqlUniqueViolation(error)) throw error;
-        const [winner] = await db.select().from(v).where(vaccinationRequestWhere(row.petId, row.requestId));
+        const key = raceWinnerKey(row.requestId, isMssqlUniqueViolation(error));
+        if (key === undefined) throw error;
+        const [winner] = await db.select().from(v).where(vaccinationRequestWhere(row.petId, key));
         if (winner) return winner;
         throw error;
       }
@@ -367,36 +273,37 @@ export async function createMssqlRepository(options: {
           .top(limit * 4)
           .from(reminders)
           .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
-          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now), leaseFree(reminders, now)))
+          .where(reminderWhere.claimCandidatesWhere(reminders, now))
           .orderBy(asc(reminders.attempts), asc(reminders.sendAt));
-        const candidates: ClaimCandidate[] = rows.map((r) => ({
-          ...asReminder(r.reminder),
-          superseded: r.vaccinationId === null || r.supersededBy !== null,
-        }));
+        const candidates = rows.map((r) =>
+          reminderStep.claimCandidate(asReminder(r.reminder), {
+            id: r.vaccinationId,
+            supersededBy: r.supersededBy,
+          }),
+        );
         const plan = planClaims(candidates, now, limit);
         for (const row of plan.cancel) {
-          await tx
-            .update(reminders)
-            .set({ status: "cancelled", lastError: "superseded" })
-            .where(eq(reminders.id, row.id));
+          await tx.update(reminders).set(reminderStep.SUPERSEDED).where(eq(reminders.id, row.id));
         }
         for (const row of plan.skip) {
           await tx
             .update(reminders)
-            .set({ status: "skipped", lastError: "a later stage was due" })
-            .where(and(eq(reminders.id, row.id), eq(reminders.status, "pending")));
+            .set(reminderStep.SKIPPED)
+            .where(reminderWhere.pendingWhere(reminders, row.id));
         }
         const claimed: ReminderRow[] = [];
         const leaseUntil = now + leaseMs;
         for (const row of plan.claim) {
           const result = await tx
             .update(reminders)
-            .set({ claimedBy: owner, leaseUntil, attempts: row.attempts + 1 })
-            .where(claimWhere(row.id, now));
+            .set(reminderStep.leased(row, owner, leaseUntil))
+            .where(reminderWhere.claimWhere(reminders, row.id, now));
           if ((result.rowsAffected[0] ?? 0) === 1) {
-            await tx.update(reminders).set(SKIPPED).where(earlierStages(reminders, row));
-            const { superseded: _, ...reminder } = row;
-            claimed.push({ ...reminder, claimedBy: owner, leaseUntil, attempts: row.attempts + 1 });
+            await tx
+              .update(reminders)
+              .set(reminderStep.SKIPPED)
+              .where(reminderWhere.earlierStages(reminders, row));
+            claimed.push(reminderStep.claimedReminder(row, owner, leaseUntil));
           }
         }
         return claimed;
@@ -405,33 +312,33 @@ export async function createMssqlRepository(options: {
     async markReminderSent(id, owner, at) {
       const result = await db
         .update(reminders)
-        .set({ status: "sent", sentAt: at, leaseUntil: null, lastError: null })
-        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")));
+        .set(reminderStep.sent(at))
+        .where(reminderWhere.heldWhere(reminders, id, owner));
       return (result.rowsAffected[0] ?? 0) === 1;
     },
     async releaseReminder(id, owner, retryAt, error) {
       await db
         .update(reminders)
-        .set({ claimedBy: null, leaseUntil: retryAt, lastError: error.slice(0, 1000) })
-        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")));
+        .set(reminderStep.released(retryAt, error))
+        .where(reminderWhere.heldWhere(reminders, id, owner));
     },
     async cancelReminder(id, reason) {
       await db
         .update(reminders)
-        .set({ status: "cancelled", leaseUntil: null, lastError: reason.slice(0, 1000) })
-        .where(and(eq(reminders.id, id), eq(reminders.status, "pending")));
+        .set(reminderStep.cancelled(reason))
+        .where(reminderWhere.pendingWhere(reminders, id));
     },
     async deadLetterReminder(id, owner, error) {
       await db
         .update(reminders)
-        .set({ status: "dead", claimedBy: null, leaseUntil: null, lastError: error.slice(0, 1000) })
-        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")));
+        .set(reminderStep.deadLettered(error))
+        .where(reminderWhere.heldWhere(reminders, id, owner));
     },
     async dueReminderBacklog(now) {
       const [row] = await db
         .select({ count: sql<number>`count(*)`, oldest: sql<number | null>`min(${reminders.sendAt})` })
         .from(reminders)
-        .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)));
+        .where(reminderWhere.duePendingWhere(reminders, now));
       return {
         count: Number(row?.count ?? 0),
         oldestSendAt: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest),

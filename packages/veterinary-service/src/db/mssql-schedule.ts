@@ -1,42 +1,9 @@
-import { and, asc, eq, gt, gte, isNotNull, lt, ne, type SQL } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { NodeMsSqlDatabase } from "drizzle-orm/node-mssql";
-import type { AppointmentRow, BusyRange, BusySpan, ExceptionRow, ScheduleRepository } from "./repository.ts";
+import { withHours } from "../domain/vet-hours.ts";
+import { busySpansWhere, exceptionsWhere } from "./conditions.ts";
+import type { BusySpan, ExceptionRow, ScheduleRepository } from "./repository.ts";
 import { appointments, scheduleExceptions, vetHours, vets } from "./schema-mssql.ts";
-import { withHours } from "./sqlite-schedule.ts";
-
-/**
- * The vet's side of MakeAppointment's check: the vet's non-cancelled
- * appointments intersecting the new one. Run under UPDLOCK, HOLDLOCK
- * (lockedIdsQuery) it range-locks the vet's keys of appointments_vet_starts_idx,
- * so two transactions booking one vet's time serialize and the second sees the first.
- */
-export function vetOverlapWhere(
-  vetId: string,
-  row: Pick<AppointmentRow, "startsAt" | "endsAt">,
-): SQL | undefined {
-  return and(
-    eq(appointments.vetId, vetId),
-    ne(appointments.status, "cancelled"),
-    lt(appointments.startsAt, row.endsAt),
-    gt(appointments.endsAt, row.startsAt),
-  );
-}
-
-/** Exceptions overlapping [from, to). */
-export function exceptionsWhere(range: { from: number; to: number }): SQL | undefined {
-  return and(lt(scheduleExceptions.startsAt, range.to), gt(scheduleExceptions.endsAt, range.from));
-}
-
-/** The free-slot search's filter: vets' non-cancelled appointments overlapping [from, to) (appointments_starts_idx). */
-export function busySpansWhere({ from, to, longestMs, vetId }: BusyRange): SQL | undefined {
-  return and(
-    vetId === undefined ? isNotNull(appointments.vetId) : eq(appointments.vetId, vetId),
-    gte(appointments.startsAt, from - longestMs),
-    lt(appointments.startsAt, to),
-    gt(appointments.endsAt, from),
-    ne(appointments.status, "cancelled"),
-  );
-}
 
 /** The SQL Server half of the schedule storage; same contract as SQLite's. */
 export function createMssqlSchedule(db: NodeMsSqlDatabase): ScheduleRepository {
@@ -81,7 +48,7 @@ export function createMssqlSchedule(db: NodeMsSqlDatabase): ScheduleRepository {
       const rows = await db
         .select()
         .from(scheduleExceptions)
-        .where(exceptionsWhere(range))
+        .where(exceptionsWhere(scheduleExceptions, range))
         .orderBy(asc(scheduleExceptions.startsAt), asc(scheduleExceptions.id));
       return rows as ExceptionRow[];
     },
@@ -90,7 +57,7 @@ export function createMssqlSchedule(db: NodeMsSqlDatabase): ScheduleRepository {
       const rows = await db
         .select({ vetId: a.vetId, startsAt: a.startsAt, endsAt: a.endsAt })
         .from(a)
-        .where(busySpansWhere(range));
+        .where(busySpansWhere(a, range));
       return rows as BusySpan[];
     },
   };

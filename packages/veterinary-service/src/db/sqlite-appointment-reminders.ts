@@ -1,19 +1,11 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or } from "drizzle-orm";
+import { asc, inArray } from "drizzle-orm";
 import type { SQLiteBunDatabase } from "drizzle-orm/bun-sqlite";
+import { appointmentReminderHeldWhere, dueAppointmentRemindersWhere } from "./conditions.ts";
 import type { AppointmentReminderRepository } from "./repository.ts";
+import { dueReminderColumns } from "./rows.ts";
 import { appointments } from "./schema-sqlite.ts";
 
 const a = appointments;
-
-/** The columns a reminder email needs. */
-export const DUE_COLUMNS = {
-  id: a.id,
-  petId: a.petId,
-  startsAt: a.startsAt,
-  endsAt: a.endsAt,
-  vetId: a.vetId,
-  type: a.type,
-};
 
 /** The SQLite half of the appointment reminders: the claim is one BEGIN IMMEDIATE select-and-lease. */
 export function createSqliteAppointmentReminders(db: SQLiteBunDatabase): AppointmentReminderRepository {
@@ -22,17 +14,9 @@ export function createSqliteAppointmentReminders(db: SQLiteBunDatabase): Appoint
       return db.transaction(
         (tx) => {
           const due = tx
-            .select(DUE_COLUMNS)
+            .select(dueReminderColumns(a))
             .from(a)
-            .where(
-              and(
-                eq(a.status, "scheduled"),
-                isNull(a.reminderSentAt),
-                gt(a.startsAt, now),
-                lte(a.startsAt, now + leadMs),
-                or(isNull(a.reminderLeaseUntil), lte(a.reminderLeaseUntil, now)),
-              ),
-            )
+            .where(dueAppointmentRemindersWhere(a, { now, leadMs }))
             .orderBy(asc(a.startsAt), asc(a.id))
             .limit(limit)
             .all();
@@ -55,14 +39,14 @@ export function createSqliteAppointmentReminders(db: SQLiteBunDatabase): Appoint
       const result = db
         .update(a)
         .set({ reminderSentAt: at, reminderLeaseUntil: null })
-        .where(and(eq(a.id, id), eq(a.reminderClaimedBy, owner), isNull(a.reminderSentAt)))
+        .where(appointmentReminderHeldWhere(a, id, owner))
         .run();
       return result.changes === 1;
     },
     async releaseAppointmentReminder(id, owner, retryAt) {
       db.update(a)
         .set({ reminderLeaseUntil: retryAt })
-        .where(and(eq(a.id, id), eq(a.reminderClaimedBy, owner), isNull(a.reminderSentAt)))
+        .where(appointmentReminderHeldWhere(a, id, owner))
         .run();
     },
   };

@@ -1,73 +1,28 @@
 import type { Database } from "bun:sqlite";
 import { applySqliteMigrations, isSqliteUniqueViolation, openSqliteFile } from "@vetmesh/kit/db";
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  gt,
-  gte,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  ne,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { type ClaimCandidate, planClaims } from "../domain/reminder-stages.ts";
+import { cancelTransition, endTransition } from "../domain/appointment-transitions.ts";
+import { bookingOutcome, bookingSteps, raceWinnerKey, runSteps } from "../domain/booking.ts";
+import { planClaims } from "../domain/reminder-stages.ts";
+import * as reminderStep from "../domain/reminder-transitions.ts";
+import { isCurrent, supersession } from "../domain/vaccination-supersession.ts";
+import { chunks } from "./chunks.ts";
+import * as cond from "./conditions.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import { earlierStages, leaseFree, SKIPPED } from "./reminder-claims.ts";
+import * as reminderWhere from "./reminder-claims.ts";
 import {
   type AppointmentRow,
   type EraseCounts,
-  type InsertAppointmentOutcome,
   petErased,
-  type RecordRow,
   type ReminderRow,
   type RepositoryFaults,
-  type VaccinationRow,
   type VeterinaryRepository,
 } from "./repository.ts";
+import { asAppointment, asReminder } from "./rows.ts";
 import { appointments, consultationRecords, erasedPets, reminders, vaccinations } from "./schema-sqlite.ts";
 import { createSqliteAppointmentReminders } from "./sqlite-appointment-reminders.ts";
 import { createSqliteSchedule } from "./sqlite-schedule.ts";
-
-/** SQL Server caps parameters at 2100; SQLite at 32766. Erase in chunks either way. */
-export const ERASE_CHUNK = 500;
-
-/** Splits ids into chunks small enough for one IN (...) list. */
-export function chunks<T>(items: readonly T[], size = ERASE_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** The clinic-wide list's filter: start within [from, to), optionally one vet's. */
-function clinicRangeWhere(range: { from: number; to: number; vetId?: string }): SQL | undefined {
-  const conditions: SQL[] = [gte(appointments.startsAt, range.from), lt(appointments.startsAt, range.to)];
-  if (range.vetId !== undefined) conditions.push(eq(appointments.vetId, range.vetId));
-  return and(...conditions);
-}
-
-function asReminder(row: typeof reminders.$inferSelect): ReminderRow {
-  return { ...row, stage: row.stage as ReminderRow["stage"], status: row.status as ReminderRow["status"] };
-}
-
-/** A stored appointment as the service sees it (the idempotency key stays in storage). */
-function asAppointment(row: typeof appointments.$inferSelect): AppointmentRow {
-  const {
-    requestId: _key,
-    reminderSentAt: _sent,
-    reminderClaimedBy: _by,
-    reminderLeaseUntil: _lease,
-    ...rest
-  } = row;
-  return { ...rest, status: rest.status as AppointmentRow["status"] };
-}
 
 /**
  * The SQLite repository (bun:sqlite through drizzle). Transactions are
@@ -94,112 +49,66 @@ export function createSqliteRepository(options: {
     if (found) throw petErased(petId);
   };
 
-  /** A non-cancelled appointment overlapping [startsAt, endsAt) that matches `who` (a pet or a vet). */
-  const overlapping = (tx: Tx, who: SQL | undefined, row: AppointmentRow) =>
-    tx
-      .select()
-      .from(appointments)
-      .where(
-        and(
-          who,
-          ne(appointments.status, "cancelled"),
-          lt(appointments.startsAt, row.endsAt),
-          gt(appointments.endsAt, row.startsAt),
-        ),
-      )
-      .limit(1)
-      .get();
+  /** The appointment as it is inside the transaction (read after the write lock is held). */
+  const appointmentById = (tx: Pick<Tx, "select">, id: string) => {
+    const row = tx.select().from(appointments).where(eq(appointments.id, id)).get();
+    return row ? asAppointment(row) : undefined;
+  };
 
   return {
     sqlite,
     ...createSqliteSchedule(db),
     ...createSqliteAppointmentReminders(db),
     async insertAppointment(row, vetCandidates = [], requestId = null) {
-      return db.transaction((tx): InsertAppointmentOutcome => {
+      return db.transaction((tx) => {
         refuseErased(tx, row.petId);
-        if (requestId !== null) {
-          // BEGIN IMMEDIATE holds the write lock: a racing repeat waits here and then finds this one.
-          const first = tx
-            .select()
-            .from(appointments)
-            .where(and(eq(appointments.petId, row.petId), eq(appointments.requestId, requestId)))
-            .get();
-          if (first) return { kind: "repeat", appointment: asAppointment(first) };
-        }
-        const existing = overlapping(tx, eq(appointments.petId, row.petId), row);
-        if (existing) return { kind: "overlap", existing: asAppointment(existing) };
-        if (vetCandidates.length === 0) {
+        // BEGIN IMMEDIATE holds the write lock from here: a racing repeat or booking waits, then sees this one.
+        const decision = runSteps(bookingSteps<AppointmentRow>(row.petId, vetCandidates, requestId), (q) => {
+          const where =
+            q.ask === "repeat"
+              ? and(eq(appointments.petId, row.petId), eq(appointments.requestId, q.requestId))
+              : cond.overlapWhere(appointments, q.who, row);
+          const found = tx.select().from(appointments).where(where).limit(1).get();
+          return found ? asAppointment(found) : undefined;
+        });
+        if (decision.kind === "create") {
+          const vet = decision.vetId === undefined ? {} : { vetId: decision.vetId };
           tx.insert(appointments)
-            .values({ ...row, requestId })
+            .values({ ...row, ...vet, requestId })
             .run();
-          return { kind: "created" };
         }
-        let busy: AppointmentRow | undefined;
-        for (const vetId of vetCandidates) {
-          const clash = overlapping(tx, eq(appointments.vetId, vetId), row);
-          if (!clash) {
-            tx.insert(appointments)
-              .values({ ...row, vetId, requestId })
-              .run();
-            return { kind: "created", vetId };
-          }
-          busy ??= asAppointment(clash);
-        }
-        return { kind: "vet_busy", existing: busy };
+        return bookingOutcome(decision);
       }, immediate);
     },
     async getAppointment(id) {
-      const row = db.select().from(appointments).where(eq(appointments.id, id)).get();
-      return row ? asAppointment(row) : undefined;
+      return appointmentById(db, id);
     },
     async endAppointment(input) {
       return db.transaction((tx) => {
-        const found = tx.select().from(appointments).where(eq(appointments.id, input.appointmentId)).get();
-        if (!found) return { kind: "not_found" } as const;
-        if (found.status !== "scheduled")
-          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
-        tx.update(appointments)
-          .set({ status: "ended", endedAt: input.endedAt })
-          .where(and(eq(appointments.id, input.appointmentId), eq(appointments.status, "scheduled")))
-          .run();
-        options.faults?.afterAppointmentEnded?.();
-        const record: RecordRow = {
-          id: input.recordId,
-          petId: found.petId,
-          appointmentId: found.id,
-          details: input.details,
-          recordedAt: input.endedAt,
-          endedBy: input.endedBy,
-        };
-        tx.insert(consultationRecords).values(record).run();
-        const appointment = asAppointment({ ...found, status: "ended", endedAt: input.endedAt });
-        return { kind: "done", appointment, record } as const;
+        const { outcome, write } = endTransition(appointmentById(tx, input.appointmentId), input);
+        if (write) {
+          tx.update(appointments)
+            .set(write.change)
+            .where(and(eq(appointments.id, input.appointmentId), eq(appointments.status, "scheduled")))
+            .run();
+          options.faults?.afterAppointmentEnded?.();
+          tx.insert(consultationRecords).values(write.record).run();
+        }
+        return outcome;
       }, immediate);
     },
     async cancelAppointment(id, at) {
       return db.transaction((tx) => {
-        const found = tx.select().from(appointments).where(eq(appointments.id, id)).get();
-        if (!found) return { kind: "not_found" } as const;
-        if (found.status !== "scheduled")
-          return { kind: "not_scheduled", appointment: asAppointment(found) } as const;
-        tx.update(appointments)
-          .set({ status: "cancelled", cancelledAt: at })
-          .where(eq(appointments.id, id))
-          .run();
-        return {
-          kind: "done",
-          appointment: asAppointment({ ...found, status: "cancelled", cancelledAt: at }),
-        } as const;
+        const { outcome, write } = cancelTransition(appointmentById(tx, id), at);
+        if (write) tx.update(appointments).set(write.change).where(eq(appointments.id, id)).run();
+        return outcome;
       }, immediate);
     },
     async listAppointments(petId, range) {
-      const conditions: SQL[] = [eq(appointments.petId, petId)];
-      if (range.from !== undefined) conditions.push(gte(appointments.startsAt, range.from));
-      if (range.to !== undefined) conditions.push(lt(appointments.startsAt, range.to));
       const rows = db
         .select()
         .from(appointments)
-        .where(and(...conditions))
+        .where(cond.petRangeWhere(appointments, petId, range))
         .orderBy(asc(appointments.startsAt), asc(appointments.id))
         .all();
       return rows.map(asAppointment);
@@ -208,23 +117,20 @@ export function createSqliteRepository(options: {
       const rows = db
         .select()
         .from(appointments)
-        .where(clinicRangeWhere(range))
+        .where(cond.clinicRangeWhere(appointments, range))
         .orderBy(asc(appointments.startsAt), asc(appointments.id))
         .all();
       return rows.map(asAppointment);
     },
     async listRecords(petId, limit, after) {
       const r = consultationRecords;
-      const where = after
-        ? and(
-            eq(r.petId, petId),
-            or(
-              lt(r.recordedAt, after.recordedAt),
-              and(eq(r.recordedAt, after.recordedAt), lt(r.id, after.id)),
-            ),
-          )
-        : eq(r.petId, petId);
-      return db.select().from(r).where(where).orderBy(desc(r.recordedAt), desc(r.id)).limit(limit).all();
+      return db
+        .select()
+        .from(r)
+        .where(cond.recordsAfterWhere(r, petId, after))
+        .orderBy(desc(r.recordedAt), desc(r.id))
+        .limit(limit)
+        .all();
     },
     async recordVaccination(row, planned = []) {
       const v = vaccinations;
@@ -245,20 +151,19 @@ export function createSqliteRepository(options: {
           const newest = tx
             .select()
             .from(v)
-            .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
+            .where(cond.currentVaccinationWhere(v, row.petId, row.vaccineKey))
             .orderBy(desc(v.administeredAt), desc(v.recordedAt))
             .limit(1)
             .get();
-          const stored: VaccinationRow =
-            newest && newest.administeredAt > row.administeredAt ? { ...row, supersededBy: newest.id } : row;
-          if (!stored.supersededBy) {
+          const stored = supersession(newest, row);
+          if (isCurrent(stored)) {
             tx.update(v)
               .set({ supersededBy: row.id })
-              .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNull(v.supersededBy)))
+              .where(cond.currentVaccinationWhere(v, row.petId, row.vaccineKey))
               .run();
           }
           tx.insert(v).values(stored).run();
-          if (!stored.supersededBy && planned.length > 0)
+          if (isCurrent(stored) && planned.length > 0)
             tx.insert(reminders)
               .values([...planned])
               .run();
@@ -267,14 +172,17 @@ export function createSqliteRepository(options: {
             .from(v)
             .where(and(eq(v.petId, row.petId), eq(v.vaccineKey, row.vaccineKey), isNotNull(v.supersededBy)));
           tx.update(reminders)
-            .set({ status: "cancelled", lastError: "superseded" })
+            .set(reminderStep.SUPERSEDED)
             .where(and(eq(reminders.status, "pending"), inArray(reminders.vaccinationId, superseded)))
             .run();
           return stored;
         }, immediate);
       } catch (error) {
         // BEGIN IMMEDIATE serialises writers, so this is only a safety net: a lost race answers the winner.
-        const winner = isSqliteUniqueViolation(error) ? earlier(db) : undefined;
+        const winner =
+          raceWinnerKey(row.requestId, isSqliteUniqueViolation(error)) === undefined
+            ? undefined
+            : earlier(db);
         if (winner) return winner;
         throw error;
       }
@@ -330,25 +238,24 @@ export function createSqliteRepository(options: {
           })
           .from(reminders)
           .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
-          .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now), leaseFree(reminders, now)))
+          .where(reminderWhere.claimCandidatesWhere(reminders, now))
           .orderBy(asc(reminders.attempts), asc(reminders.sendAt))
           .limit(limit * 4)
           .all();
-        const candidates: ClaimCandidate[] = rows.map((r) => ({
-          ...asReminder(r.reminder),
-          superseded: r.vaccinationId === null || r.supersededBy !== null,
-        }));
+        const candidates = rows.map((r) =>
+          reminderStep.claimCandidate(asReminder(r.reminder), {
+            id: r.vaccinationId,
+            supersededBy: r.supersededBy,
+          }),
+        );
         const plan = planClaims(candidates, now, limit);
         for (const row of plan.cancel) {
-          tx.update(reminders)
-            .set({ status: "cancelled", lastError: "superseded" })
-            .where(eq(reminders.id, row.id))
-            .run();
+          tx.update(reminders).set(reminderStep.SUPERSEDED).where(eq(reminders.id, row.id)).run();
         }
         for (const row of plan.skip) {
           tx.update(reminders)
-            .set({ status: "skipped", lastError: "a later stage was due" })
-            .where(and(eq(reminders.id, row.id), eq(reminders.status, "pending")))
+            .set(reminderStep.SKIPPED)
+            .where(reminderWhere.pendingWhere(reminders, row.id))
             .run();
         }
         const claimed: ReminderRow[] = [];
@@ -356,19 +263,15 @@ export function createSqliteRepository(options: {
         for (const row of plan.claim) {
           const { changes } = tx
             .update(reminders)
-            .set({ claimedBy: owner, leaseUntil, attempts: row.attempts + 1 })
-            .where(
-              and(
-                eq(reminders.id, row.id),
-                eq(reminders.status, "pending"),
-                or(isNull(reminders.leaseUntil), lte(reminders.leaseUntil, now)),
-              ),
-            )
+            .set(reminderStep.leased(row, owner, leaseUntil))
+            .where(reminderWhere.claimWhere(reminders, row.id, now))
             .run();
           if (changes === 1) {
-            tx.update(reminders).set(SKIPPED).where(earlierStages(reminders, row)).run();
-            const { superseded: _, ...reminder } = row;
-            claimed.push({ ...reminder, claimedBy: owner, leaseUntil, attempts: row.attempts + 1 });
+            tx.update(reminders)
+              .set(reminderStep.SKIPPED)
+              .where(reminderWhere.earlierStages(reminders, row))
+              .run();
+            claimed.push(reminderStep.claimedReminder(row, owner, leaseUntil));
           }
         }
         return claimed;
@@ -377,34 +280,34 @@ export function createSqliteRepository(options: {
     async markReminderSent(id, owner, at) {
       const { changes } = db
         .update(reminders)
-        .set({ status: "sent", sentAt: at, leaseUntil: null, lastError: null })
-        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")))
+        .set(reminderStep.sent(at))
+        .where(reminderWhere.heldWhere(reminders, id, owner))
         .run();
       return changes === 1;
     },
     async releaseReminder(id, owner, retryAt, error) {
       db.update(reminders)
-        .set({ claimedBy: null, leaseUntil: retryAt, lastError: error.slice(0, 1000) })
-        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")))
+        .set(reminderStep.released(retryAt, error))
+        .where(reminderWhere.heldWhere(reminders, id, owner))
         .run();
     },
     async cancelReminder(id, reason) {
       db.update(reminders)
-        .set({ status: "cancelled", leaseUntil: null, lastError: reason.slice(0, 1000) })
-        .where(and(eq(reminders.id, id), eq(reminders.status, "pending")))
+        .set(reminderStep.cancelled(reason))
+        .where(reminderWhere.pendingWhere(reminders, id))
         .run();
     },
     async deadLetterReminder(id, owner, error) {
       db.update(reminders)
-        .set({ status: "dead", claimedBy: null, leaseUntil: null, lastError: error.slice(0, 1000) })
-        .where(and(eq(reminders.id, id), eq(reminders.claimedBy, owner), eq(reminders.status, "pending")))
+        .set(reminderStep.deadLettered(error))
+        .where(reminderWhere.heldWhere(reminders, id, owner))
         .run();
     },
     async dueReminderBacklog(now) {
       const row = db
         .select({ count: sql<number>`count(*)`, oldest: sql<number | null>`min(${reminders.sendAt})` })
         .from(reminders)
-        .where(and(eq(reminders.status, "pending"), lte(reminders.sendAt, now)))
+        .where(reminderWhere.duePendingWhere(reminders, now))
         .get();
       return { count: Number(row?.count ?? 0), oldestSendAt: row?.oldest ?? null };
     },

@@ -1,21 +1,9 @@
-import { and, asc, eq, gt, gte, isNotNull, lt, ne } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { SQLiteBunDatabase } from "drizzle-orm/bun-sqlite";
-import type { HoursSpan } from "../domain/working-hours.ts";
-import type { BusySpan, ExceptionRow, ScheduleRepository, VetWithHours } from "./repository.ts";
+import { withHours } from "../domain/vet-hours.ts";
+import { busySpansWhere, exceptionsWhere } from "./conditions.ts";
+import type { BusySpan, ExceptionRow, ScheduleRepository } from "./repository.ts";
 import { appointments, scheduleExceptions, vetHours, vets } from "./schema-sqlite.ts";
-
-/** Groups hour rows under their vets, keeping the vets' order. */
-export function withHours(
-  vetRows: readonly { id: string; name: string; createdAt: number }[],
-  hourRows: readonly (HoursSpan & { vetId: string })[],
-): VetWithHours[] {
-  const byVet = new Map<string, HoursSpan[]>(vetRows.map((vet) => [vet.id, []]));
-  for (const { vetId, ...span } of hourRows) byVet.get(vetId)?.push(span);
-  return vetRows.map((vet) => ({
-    ...vet,
-    hours: (byVet.get(vet.id) ?? []).sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute),
-  }));
-}
 
 /** The SQLite half of the schedule storage (vets, hours, exceptions); writes are BEGIN IMMEDIATE transactions. */
 export function createSqliteSchedule(db: SQLiteBunDatabase): ScheduleRepository {
@@ -57,29 +45,21 @@ export function createSqliteSchedule(db: SQLiteBunDatabase): ScheduleRepository 
     async removeException(id) {
       return db.delete(scheduleExceptions).where(eq(scheduleExceptions.id, id)).run().changes === 1;
     },
-    async listExceptions({ from, to }) {
+    async listExceptions(range) {
       const e = scheduleExceptions;
       return db
         .select()
         .from(e)
-        .where(and(lt(e.startsAt, to), gt(e.endsAt, from)))
+        .where(exceptionsWhere(e, range))
         .orderBy(asc(e.startsAt), asc(e.id))
         .all() as ExceptionRow[];
     },
-    async listBusySpans({ from, to, longestMs, vetId }) {
+    async listBusySpans(range) {
       const a = appointments;
       return db
         .select({ vetId: a.vetId, startsAt: a.startsAt, endsAt: a.endsAt })
         .from(a)
-        .where(
-          and(
-            vetId === undefined ? isNotNull(a.vetId) : eq(a.vetId, vetId),
-            gte(a.startsAt, from - longestMs),
-            lt(a.startsAt, to),
-            gt(a.endsAt, from),
-            ne(a.status, "cancelled"),
-          ),
-        )
+        .where(busySpansWhere(a, range))
         .all() as BusySpan[];
     },
   };
