@@ -80,6 +80,8 @@ export function createRouteGuard(deps: RouteGuardDeps) {
   };
   return (path: string, policy: PolicyName, foldCharge?: FoldedCharge): MiddlewareHandler => {
     const access = routeAccess(path);
+    if (access.policy !== policy)
+      throw new Error(`route ${path} declares policy ${policy}, its operation's row says ${access.policy}`);
     return async function guardRoute(c, next) {
       c.set("route", path);
       const auth = await deps.authenticator.authenticate(c.req.header("authorization"));

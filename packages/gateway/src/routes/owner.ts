@@ -7,6 +7,7 @@ import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-
 import { check } from "../http/validate.ts";
 import { defineRoute, type RestApp } from "../openapi/define-route.ts";
 import { errorResponses, jsonResponse, X_CACHE_HEADER_DOC } from "../openapi/responses.ts";
+import { deadlineMs, OWNER_OPERATIONS, routingKeyOf, withInvalidations } from "../policy/operations.ts";
 import { normaliseRef, type OwnerPets } from "../resilience/pets-cache.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 
@@ -100,25 +101,23 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
-      const requestId = idempotencyKey(c);
-      const routingKey = normaliseRef(body.email);
-      try {
-        const res = await upstreams.guard(
+      const operation = OWNER_OPERATIONS.registerPet;
+      const req = {
+        ownerRef: body.email,
+        type: body.type,
+        race: body.race,
+        name: body.name,
+        requestId: idempotencyKey(c),
+      };
+      const routingKey = routingKeyOf(operation, req);
+      const res = await withInvalidations(cache, operation, req, () =>
+        upstreams.guard(
           "owner",
-          { timeoutMs, routingKey, signal: clientSignal(c) },
-          (options) =>
-            upstreams.owner.registerPet(
-              { ownerRef: body.email, type: body.type, race: body.race, name: body.name, requestId },
-              options,
-            ),
-        );
-        await cache.invalidate([body.email, res.pet?.ownerId ?? ""]);
-        return c.json({ message: "Pet Register successful", petId: res.pet?.id ?? "" }, 201);
-      } catch (error) {
-        // The write may have happened even if the answer was lost: never leave a stale list behind.
-        await cache.invalidate([body.email]);
-        throw error;
-      }
+          { timeoutMs: deadlineMs(config, operation), routingKey, signal: clientSignal(c) },
+          (options) => upstreams.owner.registerPet(req, options),
+        ),
+      );
+      return c.json({ message: "Pet Register successful", petId: res.pet?.id ?? "" }, 201);
     },
   );
 
@@ -210,27 +209,19 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { params }) => {
-      const ref = check(pathRef, params.ref, "email");
-      // Invalidate at saga start: the owner is hidden from this moment on.
-      await cache.invalidate([ref]);
-      try {
-        const res = await upstreams.guard(
-          "owner",
-          {
-            timeoutMs: config.TIMEOUT_REMOVE_DATA_MS,
-            routingKey: normaliseRef(ref),
-            signal: clientSignal(c),
-          },
-          (options) => upstreams.owner.removeOwnerData({ ownerRef: ref }, options),
-        );
-        await cache.invalidate([ref, res.ownerId, res.ownerEmail]);
-        if (res.state === RemovalState.COMPLETED)
-          return c.json({ message: "Owner deleted successfully" }, 200);
-        return c.json({ message: "Owner deletion in progress" }, 202);
-      } catch (error) {
-        await cache.invalidate([ref]);
-        throw error;
-      }
+      const operation = OWNER_OPERATIONS.removeOwnerData;
+      const req = { ownerRef: check(pathRef, params.ref, "email") };
+      const guard = {
+        timeoutMs: deadlineMs(config, operation),
+        routingKey: routingKeyOf(operation, req),
+        signal: clientSignal(c),
+      };
+      // The row invalidates at saga start too: the owner is hidden from this moment on.
+      const res = await withInvalidations(cache, operation, req, () =>
+        upstreams.guard("owner", guard, (options) => upstreams.owner.removeOwnerData(req, options)),
+      );
+      if (res.state === RemovalState.COMPLETED) return c.json({ message: "Owner deleted successfully" }, 200);
+      return c.json({ message: "Owner deletion in progress" }, 202);
     },
   );
 }

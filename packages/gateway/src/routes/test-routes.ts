@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { defineRoute, type RestApp } from "../openapi/define-route.ts";
 import { errorResponse, jsonResponse } from "../openapi/responses.ts";
+import { DEMO_OPERATIONS, deadlineMs } from "../policy/operations.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 
 /** How much longer than its deadline /api/test/timeout asks DemoService.Slow to wait. */
@@ -32,7 +33,7 @@ export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c) => {
-      const timeoutMs = config.TIMEOUT_TEST_MS;
+      const timeoutMs = deadlineMs(config, DEMO_OPERATIONS.slow);
       const res = await upstreams.guard("demo", { timeoutMs, signal: clientSignal(c) }, (options) =>
         upstreams.demo.slow({ delayMs: timeoutMs + TIMEOUT_OVERSHOOT_MS }, options),
       );
@@ -56,7 +57,7 @@ export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
     async (c) => {
       const res = await upstreams.guard(
         "demo",
-        { timeoutMs: config.TIMEOUT_DEFAULT_MS, signal: clientSignal(c) },
+        { timeoutMs: deadlineMs(config, DEMO_OPERATIONS.ping), signal: clientSignal(c) },
         (options) => upstreams.demo.ping({}, options),
       );
       return c.json({ message: res.message });
@@ -86,7 +87,7 @@ export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
     async (c) => {
       await upstreams.guard(
         "demo",
-        { timeoutMs: config.TIMEOUT_DEFAULT_MS, signal: clientSignal(c) },
+        { timeoutMs: deadlineMs(config, DEMO_OPERATIONS.fail), signal: clientSignal(c) },
         (options) => upstreams.demo.fail({}, options),
       );
       return c.json({ message: "ok" });

@@ -1,5 +1,4 @@
-import type { DescMethod, DescService } from "@bufbuild/protobuf";
-import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
+import type { DescService } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -15,18 +14,17 @@ import {
 } from "@connectrpc/connect/protocol";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { forbidden, IDENTITY_KEY, roleAllowed, ruleOf, unauthenticated } from "@vetmesh/kit/auth";
+import { forbidden, IDENTITY_KEY, roleAllowed, unauthenticated } from "@vetmesh/kit/auth";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { Audit } from "../auth/audit.ts";
 import type { Authenticator } from "../auth/authenticate.ts";
 import { runAsCaller } from "../auth/caller.ts";
 import { rateKey } from "../auth/route-guard.ts";
 import type { Config } from "../config.ts";
-import type { PolicyName } from "../domain/rate-policy.ts";
 import { MESSAGES } from "../http/errors.ts";
+import { deadlineMs, operationOf, routingKeyOf, withInvalidations } from "../policy/operations.ts";
 import type { RateLimiter } from "../resilience/limiter.ts";
 import type { PetsCache } from "../resilience/pets-cache.ts";
-import { normaliseRef } from "../resilience/pets-cache.ts";
 import type { CallOptions, Target, Upstreams } from "../resilience/upstreams.ts";
 
 /** The rate-limit key (subject or IP) the Hono layer computed, handed to the RPC implementation. */
@@ -47,41 +45,19 @@ export interface PassThroughDeps {
   audit: Audit;
 }
 
-/** Reads are charged to the read policy, everything else to the write one. */
-export function policyOf(method: DescMethod): PolicyName {
-  return method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS ? "read" : "write";
-}
-
-function routingKeyOf(req: Message): string | undefined {
-  for (const field of ["ownerRef", "email", "petId", "appointmentId"]) {
-    const value = req[field];
-    if (typeof value === "string" && value !== "") return normaliseRef(value);
-  }
-  return undefined;
-}
-
-/** Cache invalidation of the writes that change an owner's pet list, as the REST routes do. */
-function invalidations(method: DescMethod, req: Message, res?: Message): string[] {
-  const ref = typeof req.ownerRef === "string" ? req.ownerRef : "";
-  if (method.name === "RegisterPet") return [ref, String((res?.pet as Message | undefined)?.ownerId ?? "")];
-  if (method.name === "RemoveOwnerData")
-    return [ref, String(res?.ownerId ?? ""), String(res?.ownerEmail ?? "")];
-  return [];
-}
-
 function forwardService(service: DescService, upstream: Target, client: object, deps: PassThroughDeps) {
   const impl: Record<string, (req: Message, ctx: HandlerContext) => Promise<Message>> = {};
   const calls = client as Record<string, Forward>;
   for (const method of service.methods) {
     const forward = calls[method.localName];
     if (method.methodKind !== "unary" || !forward) continue;
-    const routeDeadline =
-      method.name === "RemoveOwnerData" ? deps.config.TIMEOUT_REMOVE_DATA_MS : deps.config.TIMEOUT_DEFAULT_MS;
-    const rule = ruleOf(service, method.name);
-    const audited = policyOf(method) === "write" || rule?.medical === true;
+    const operation = operationOf(service, method);
+    if (!operation) continue;
+    const { rule } = operation;
+    const audited = operation.policy === "write" || rule.medical === true;
     impl[method.localName] = async (req, ctx) => {
       const caller = ctx.values.get(IDENTITY_KEY);
-      const decision = await deps.limiter.consume(policyOf(method), ctx.values.get(CLIENT_KEY));
+      const decision = await deps.limiter.consume(operation.policy, ctx.values.get(CLIENT_KEY));
       ctx.responseHeader.set("RateLimit-Limit", String(decision.limit));
       ctx.responseHeader.set("RateLimit-Remaining", String(decision.remaining));
       ctx.responseHeader.set("RateLimit-Reset", String(decision.resetSeconds));
@@ -90,7 +66,8 @@ function forwardService(service: DescService, upstream: Target, client: object, 
         throw new ConnectError(MESSAGES.rateLimited, Code.ResourceExhausted);
       }
       const action = `${service.name}/${method.name}`;
-      const target = routingKeyOf(req) ?? "";
+      const routingKey = routingKeyOf(operation, req);
+      const target = routingKey ?? "";
       const refuse = (error: ConnectError, outcome: "unauthenticated" | "denied") => {
         if (audited) deps.audit(caller, { action, target, outcome });
         return error;
@@ -98,22 +75,20 @@ function forwardService(service: DescService, upstream: Target, client: object, 
       if (ctx.values.get(REFUSED)) throw refuse(unauthenticated(), "unauthenticated");
       if (deps.authenticator.mode === "required" && !caller)
         throw refuse(unauthenticated(), "unauthenticated");
-      if (caller && (!rule || !roleAllowed(rule, caller))) throw refuse(forbidden(), "denied");
+      if (caller && !roleAllowed(rule, caller)) throw refuse(forbidden(), "denied");
       const guard = {
-        timeoutMs: routeDeadline,
+        timeoutMs: deadlineMs(deps.config, operation),
         clientTimeoutMs: ctx.timeoutMs(),
-        routingKey: routingKeyOf(req),
+        routingKey,
         signal: ctx.signal,
       };
-      const writes = method.name === "RegisterPet" || method.name === "RemoveOwnerData";
-      if (method.name === "RemoveOwnerData") await deps.cache.invalidate(invalidations(method, req));
       try {
-        const res = await deps.upstreams.guard(upstream, guard, (options) => forward(req, options));
-        if (writes) await deps.cache.invalidate(invalidations(method, req, res));
+        const res = await withInvalidations(deps.cache, operation, req, () =>
+          deps.upstreams.guard(upstream, guard, (options) => forward(req, options)),
+        );
         if (audited) deps.audit(caller, { action, target, outcome: "ok" });
         return res;
       } catch (error) {
-        if (writes) await deps.cache.invalidate(invalidations(method, req));
         if (audited) {
           const code = ConnectError.from(error).code;
           const outcome = code === Code.PermissionDenied ? "denied" : "failed";
@@ -129,9 +104,9 @@ function forwardService(service: DescService, upstream: Target, client: object, 
 /**
  * The public services (OwnerService, VeterinaryService) re-served by the
  * gateway for Connect and gRPC-Web clients, each method forwarded to the
- * upstream under the same limiter, breaker and deadline as the REST routes,
- * and the same policy table (the kit's RPC rules; Unauthenticated /
- * PermissionDenied). Internal services are simply not registered, so their
+ * upstream under the same operation-policy row as the REST routes
+ * (policy/operations.ts: rate-limit policy, deadline, routing key, cache
+ * invalidations and the kit's RPC rule; Unauthenticated / PermissionDenied). Internal services are simply not registered, so their
  * paths 404.
  */
 export function passThroughRoutes(deps: PassThroughDeps): (router: ConnectRouter) => void {
