@@ -16,9 +16,10 @@ const due = (now: number) => and(eq(t.state, "pending"), lte(t.nextAttemptAt, no
 
 /**
  * The statements the SQL Server repository runs, built without a connection
- * so unit tests can check their SQL with drizzle.mock().toSQL().
+ * so unit tests can check their SQL with drizzle.mock().toSQL(); given a
+ * transaction, they run inside it.
  */
-export function mssqlStatements(db: NodeMsSqlDatabase) {
+export function mssqlStatements(db: Pick<NodeMsSqlDatabase, "select" | "update">) {
   return {
     candidates: (now: number, limit: number) =>
       db
@@ -123,13 +124,17 @@ export function createMssqlOutboxRepository(
     },
 
     async cancelPending(recipient, sagaId, now) {
-      await q.cancel(recipient, sagaId, now);
-      await q.erase(recipient);
-      const [counted] = await db
-        .select({ n: sql<number>`count(*)` })
-        .from(t)
-        .where(and(eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)));
-      return Number(counted?.n ?? 0);
+      // One transaction, as on SQLite: a dispatcher never sees the cancel without the erase, nor the count without both.
+      return db.transaction(async (tx) => {
+        const inTx = mssqlStatements(tx);
+        await inTx.cancel(recipient, sagaId, now);
+        await inTx.erase(recipient);
+        const [counted] = await tx
+          .select({ n: sql<number>`count(*)` })
+          .from(t)
+          .where(and(eq(t.state, "cancelled"), eq(t.cancelledBy, sagaId)));
+        return Number(counted?.n ?? 0);
+      });
     },
 
     get: byId,
