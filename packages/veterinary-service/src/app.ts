@@ -1,4 +1,4 @@
-import type { ConnectRouter, Transport } from "@connectrpc/connect";
+import type { ConnectRouter, ServiceImpl, Transport } from "@connectrpc/connect";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { createLogger, type HealthCheck, type KitMetrics, type Logger } from "@vetmesh/kit";
 import { openRepository } from "./db/open-repository.ts";
@@ -156,6 +156,8 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
     defaultDurationMinutes,
     slotStepMinutes: options.slotStepMinutes ?? 10,
   });
+  // Both halves together: the compiler checks that no VeterinaryService method is missing.
+  const veterinary: ServiceImpl<typeof VeterinaryService> = { ...service, ...schedule };
   const tuning = { ...DEFAULT_TUNING, ...options.reminders };
   const scanner = options.notificationTransport
     ? createReminderScanner({
@@ -186,7 +188,7 @@ export async function createVeterinaryApp(options: VeterinaryAppOptions): Promis
   const internal = createVeterinaryInternalService({ repository, clock, logger });
   return {
     routes(router) {
-      router.service(VeterinaryService, { ...service, ...schedule });
+      router.service(VeterinaryService, veterinary);
       router.service(VeterinaryInternalService, internal);
     },
     health: () => repository.health(),

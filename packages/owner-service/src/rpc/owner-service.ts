@@ -1,4 +1,4 @@
-import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type { ConnectRouter, HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { OwnerService, RemovalState } from "@vetmesh/contracts/owner/v1/owner";
 import { assertOwnerAccess } from "@vetmesh/kit/auth";
 import type { Owners } from "../domain/owners.ts";
@@ -28,7 +28,8 @@ export function registerOwnerService(
   deps: { owners: Owners; saga: RemovalSaga; removalWaitBoundMs: number },
 ) {
   const { owners, saga } = deps;
-  router.service(OwnerService, {
+  // Typed as the full ServiceImpl (router.service alone accepts a partial one): no method can be missing.
+  const impl: ServiceImpl<typeof OwnerService> = {
     async registerOwner(req, ctx) {
       assertOwnerAccess(ctx, req.email);
       return { owner: ownerMessage(await owners.registerOwner(req.email)) };
@@ -57,5 +58,6 @@ export function registerOwnerService(
         ownerEmail: outcome.saga.ownerEmail,
       };
     },
-  });
+  };
+  router.service(OwnerService, impl);
 }

@@ -25,6 +25,20 @@ export interface ScheduleDeps {
   slotStepMinutes: number;
 }
 
+/** The VeterinaryService methods this file serves (the rest are rpc/veterinary-service.ts's). */
+export type ScheduleMethod =
+  | "createVet"
+  | "listVets"
+  | "setWorkingHours"
+  | "addScheduleException"
+  | "removeScheduleException"
+  | "listScheduleExceptions"
+  | "listAppointmentTypes"
+  | "findFreeSlots";
+
+/** The scheduling half of VeterinaryService: every one of its methods, none missing (no Partial). */
+export type ScheduleImpl = Pick<ServiceImpl<typeof VeterinaryService>, ScheduleMethod>;
+
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
@@ -32,7 +46,7 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * holidays, appointment types, and the free-slot search. Hours are local
  * wall-clock times of CLINIC_TIME_ZONE; every instant on the wire is UTC.
  */
-export function createScheduleService(deps: ScheduleDeps): Partial<ServiceImpl<typeof VeterinaryService>> {
+export function createScheduleService(deps: ScheduleDeps): ScheduleImpl {
   const zone = deps.clinicTimeZone;
   const knownVet = async (vetId: string) => {
     const vet = (await deps.repository.listVets()).find((one) => one.id === vetId);

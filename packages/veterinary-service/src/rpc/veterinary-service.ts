@@ -13,6 +13,7 @@ import { resolveDuration, vetCandidates } from "./booking.ts";
 import { clinicRange, listRange } from "./list-range.ts";
 import { toAppointment, toRecord, toReminder, toVaccination } from "./mapping.ts";
 import type { PetLookup } from "./owner-lookup.ts";
+import type { ScheduleMethod } from "./schedule-service.ts";
 import { optionalRequestId, optionalText, requiredLine, requiredText } from "./validate.ts";
 
 /** What the public veterinary RPCs depend on, all injected. */
@@ -43,11 +44,13 @@ function describe(row: AppointmentRow): string {
  * service, which hides an owner at once when its removal starts, and whose
  * answer names the owner an owner-role caller must be), then one
  * repository call whose transaction enforces the invariant (no overlap,
- * end+record together, no insert for a pet erased meanwhile).
+ * end+record together, no insert for a pet erased meanwhile). Every method
+ * but the scheduling ones (rpc/schedule-service.ts), so app.ts composes the
+ * full ServiceImpl and the compiler rejects a missing method.
  */
 export function createVeterinaryService(
   deps: VeterinaryDeps,
-): Partial<ServiceImpl<typeof VeterinaryService>> {
+): Omit<ServiceImpl<typeof VeterinaryService>, ScheduleMethod> {
   const now = () => deps.clock().getTime();
   /**
    * An erased pet is gone without asking the owner service; any other must be
