@@ -1,7 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { applySqliteMigrations, isSqliteUniqueViolation, openSqliteFile } from "@vetmesh/kit/db";
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/bun-sqlite";
+import { drizzle, type SQLiteBunDatabase } from "drizzle-orm/bun-sqlite";
 import { cancelTransition, endTransition } from "../domain/appointment-transitions.ts";
 import { bookingOutcome, bookingSteps, raceWinnerKey, runSteps } from "../domain/booking.ts";
 import { planClaims } from "../domain/reminder-stages.ts";
@@ -23,6 +23,22 @@ import { asAppointment, asReminder } from "./rows.ts";
 import { appointments, consultationRecords, erasedPets, reminders, vaccinations } from "./schema-sqlite.ts";
 import { createSqliteAppointmentReminders } from "./sqlite-appointment-reminders.ts";
 import { createSqliteSchedule } from "./sqlite-schedule.ts";
+
+/**
+ * The claim's candidate scan: due pending reminders with their vaccination's
+ * supersession, fewest attempts first. Most pending rows lie in the future,
+ * so the search is on reminders_status_send_idx (status, send_at) and only the
+ * due rows are sorted by attempts.
+ */
+export function claimCandidatesQuery(db: Pick<SQLiteBunDatabase, "select">, now: number, limit: number) {
+  return db
+    .select({ reminder: reminders, supersededBy: vaccinations.supersededBy, vaccinationId: vaccinations.id })
+    .from(reminders)
+    .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
+    .where(reminderWhere.claimCandidatesWhere(reminders, now))
+    .orderBy(asc(reminders.attempts), asc(reminders.sendAt))
+    .limit(limit * 4);
+}
 
 /**
  * The SQLite repository (bun:sqlite through drizzle). Transactions are
@@ -230,18 +246,7 @@ export function createSqliteRepository(options: {
     },
     async claimDueReminders({ now, owner, leaseMs, limit }) {
       return db.transaction((tx) => {
-        const rows = tx
-          .select({
-            reminder: reminders,
-            supersededBy: vaccinations.supersededBy,
-            vaccinationId: vaccinations.id,
-          })
-          .from(reminders)
-          .leftJoin(vaccinations, eq(vaccinations.id, reminders.vaccinationId))
-          .where(reminderWhere.claimCandidatesWhere(reminders, now))
-          .orderBy(asc(reminders.attempts), asc(reminders.sendAt))
-          .limit(limit * 4)
-          .all();
+        const rows = claimCandidatesQuery(tx, now, limit).all();
         const candidates = rows.map((r) =>
           reminderStep.claimCandidate(asReminder(r.reminder), {
             id: r.vaccinationId,
