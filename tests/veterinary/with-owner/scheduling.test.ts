@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Code } from "@connectrpc/connect";
 import { createTestClock, failureParts as failure } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 // Europe/Berlin: +01:00 in winter, +02:00 from 2026-03-29 02:00 (a Sunday) on.
 const WEEKDAYS = [1, 2, 3, 4, 5];

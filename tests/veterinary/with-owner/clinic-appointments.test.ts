@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Code } from "@connectrpc/connect";
 import { failureParts as invalidField } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 // Europe/Berlin springs forward on 2026-03-29 (02:00 → 03:00) and falls back on 2026-10-25.
 const owner = await createTestOwner();

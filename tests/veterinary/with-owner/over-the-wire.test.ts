@@ -8,9 +8,9 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { loadConfig, type RunningService, startService } from "@vetmesh/kit";
-import { createVeterinaryApp, type VeterinaryApp } from "./app.ts";
-import { configShape } from "./config.ts";
-import { createTestOwner } from "./testing/harness.ts";
+import { createVeterinaryApp, type VeterinaryApp } from "@vetmesh/veterinary-service/app";
+import { configShape } from "@vetmesh/veterinary-service/config";
+import { createTestOwner } from "./harness.ts";
 
 /**
  * The real veterinary service on real sockets (startService, port 0), called

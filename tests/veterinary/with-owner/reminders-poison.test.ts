@@ -4,7 +4,7 @@ import { NotificationService } from "@vetmesh/contracts/notification/v1/notifica
 import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { createKitMetrics } from "@vetmesh/kit";
 import { createTestClock } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 const T0 = Date.UTC(2024, 0, 1, 8, 0, 0);
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AppointmentStatus } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 test("a failure between ending the appointment and writing its record leaves neither", async () => {
   let armed = false;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { errorField } from "@vetmesh/kit";
 import { expectFailure as failure } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 /**
  * The real owner app's transport with two knobs: `down` answers Unavailable

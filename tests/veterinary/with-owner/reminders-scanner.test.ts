@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { createTestClock } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
-import { createRecordingNotifications } from "../testing/recording-notifications.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
+import { createRecordingNotifications } from "./recording-notifications.ts";
 
 const T0 = Date.UTC(2024, 0, 1, 8, 0, 0);
 

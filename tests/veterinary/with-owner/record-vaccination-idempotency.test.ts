@@ -3,7 +3,7 @@ import { Code } from "@connectrpc/connect";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { errorField } from "@vetmesh/kit";
 import { createTestClock, expectFailure as failure } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 /** RecordVaccination with a request_id, through the real RPC stack and a real owner app. */
 const NOW = Date.UTC(2024, 0, 1, 9, 0, 0);

@@ -4,7 +4,7 @@ import { OwnerInternalService } from "@vetmesh/contracts/owner/v1/owner";
 import { AppointmentStatus, DueState } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { errorField } from "@vetmesh/kit";
 import { createTestClock, expectFailure as failure } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 async function expectInvalid(call: Promise<unknown>, field: string) {
   const error = await failure(call);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { createTestClock } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
 
 /** ListReminders with include_sent: the front desk's "sent" list beside the pending one. */
 const NOW = Date.UTC(2024, 0, 1, 9, 0, 0);

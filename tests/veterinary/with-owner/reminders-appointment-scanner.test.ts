@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestClock } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "../testing/harness.ts";
-import { createRecordingNotifications } from "../testing/recording-notifications.ts";
+import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
+import { createRecordingNotifications } from "./recording-notifications.ts";
 
 const T0 = Date.UTC(2031, 2, 25, 8, 0, 0);
 const HOUR = 3_600_000;

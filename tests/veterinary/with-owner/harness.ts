@@ -1,5 +1,5 @@
 /**
- * Test-only wiring (imported by *.test.ts, never by main.ts): a real owner
+ * Wiring of the veterinary-with-owner suites (tests/veterinary/with-owner): a real owner
  * service app in memory behind an in-process router transport, and the
  * veterinary app under test, so tests exercise the actual cross-service calls.
  */
@@ -8,7 +8,11 @@ import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { kitRouterTransport } from "@vetmesh/kit/testing";
 import { createOwnerApp, type OwnerApp } from "@vetmesh/owner-service/app";
-import { createVeterinaryApp, type VeterinaryApp, type VeterinaryAppOptions } from "../app.ts";
+import {
+  createVeterinaryApp,
+  type VeterinaryApp,
+  type VeterinaryAppOptions,
+} from "@vetmesh/veterinary-service/app";
 
 /** A real owner app (SQLite in memory) whose participants are inert. */
 export async function createTestOwner(): Promise<{
