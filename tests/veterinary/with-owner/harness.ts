@@ -3,10 +3,11 @@
  * service app in memory behind an in-process router transport, and the
  * veterinary app under test, so tests exercise the actual cross-service calls.
  */
+import { afterAll } from "bun:test";
 import { type Client, createClient, createRouterTransport, type Transport } from "@connectrpc/connect";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { kitRouterTransport } from "@vetmesh/kit/testing";
+import { createTestClock, kitRouterTransport } from "@vetmesh/kit/testing";
 import { createOwnerApp, type OwnerApp } from "@vetmesh/owner-service/app";
 import {
   createVeterinaryApp,
@@ -58,4 +59,16 @@ export async function createTestVeterinary(
     vet: createClient(VeterinaryService, transport),
     internal: createClient(VeterinaryInternalService, transport),
   };
+}
+
+/** A real owner app and the veterinary app under test on a test clock at `now`; both close after the file's tests. */
+export async function createClockedVeterinary(now: number) {
+  const clock = createTestClock(now);
+  const owner = await createTestOwner();
+  const { app, vet } = await createTestVeterinary({ ownerTransport: owner.transport, clock: clock.now });
+  afterAll(async () => {
+    await app.close();
+    await owner.app.close();
+  });
+  return { clock, owner, app, vet };
 }

@@ -1,17 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createTestClock } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
+import { createClockedVeterinary, registerPet } from "./harness.ts";
 
 /** ListReminders with include_sent: the front desk's "sent" list beside the pending one. */
 const NOW = Date.UTC(2024, 0, 1, 9, 0, 0);
-const clock = createTestClock(NOW);
-const owner = await createTestOwner();
-const { app, vet } = await createTestVeterinary({ ownerTransport: owner.transport, clock: clock.now });
-afterAll(async () => {
-  await app.close();
-  await owner.app.close();
-});
+const { app, owner, vet } = await createClockedVeterinary(NOW);
 
 describe("ListReminders include_sent", () => {
   test("pending by send time, then the sent ones with sent_at; without the flag only pending (sent_at empty)", async () => {

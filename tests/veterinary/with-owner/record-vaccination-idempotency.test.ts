@@ -1,19 +1,13 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { Code } from "@connectrpc/connect";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
 import { errorField } from "@vetmesh/kit";
-import { createTestClock, expectFailure as failure } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
+import { expectFailure as failure } from "@vetmesh/kit/testing";
+import { createClockedVeterinary, registerPet } from "./harness.ts";
 
 /** RecordVaccination with a request_id, through the real RPC stack and a real owner app. */
 const NOW = Date.UTC(2024, 0, 1, 9, 0, 0);
-const clock = createTestClock(NOW);
-const owner = await createTestOwner();
-const { app, vet } = await createTestVeterinary({ ownerTransport: owner.transport, clock: clock.now });
-afterAll(async () => {
-  await app.close();
-  await owner.app.close();
-});
+const { clock, owner, vet } = await createClockedVeterinary(NOW);
 
 describe("RecordVaccination with a request_id (idempotency key)", () => {
   test("a repeat returns the first vaccination (same id) and plans no second set of reminders", async () => {
