@@ -43,7 +43,6 @@ const pet = z
  */
 export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
   const { upstreams, cache, config } = deps;
-  const timeoutMs = config.TIMEOUT_DEFAULT_MS;
   const tags = ["owners"];
 
   defineRoute(
@@ -69,7 +68,11 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
       const routingKey = normaliseRef(body.email);
       const res = await upstreams.guard(
         "owner",
-        { timeoutMs, routingKey, signal: clientSignal(c) },
+        {
+          timeoutMs: deadlineMs(config, OWNER_OPERATIONS.registerOwner),
+          routingKey,
+          signal: clientSignal(c),
+        },
         (options) => upstreams.owner.registerOwner({ email: body.email }, options),
       );
       return c.json({ message: "Register successful", ownerId: res.owner?.id ?? "" }, 201);
@@ -161,7 +164,11 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
         async (): Promise<OwnerPets> => {
           const res = await upstreams.guard(
             "owner",
-            { timeoutMs, routingKey: normaliseRef(ref), signal: clientSignal(c) },
+            {
+              timeoutMs: deadlineMs(config, OWNER_OPERATIONS.listPets),
+              routingKey: normaliseRef(ref),
+              signal: clientSignal(c),
+            },
             (options) => upstreams.owner.listPets({ ownerRef: ref }, options),
           );
           return {

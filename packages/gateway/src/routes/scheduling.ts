@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { defineRoute, type RestApp } from "../openapi/define-route.ts";
 import { errorResponses, jsonResponse, messageSchema } from "../openapi/responses.ts";
+import { deadlineMs, type OperationPolicy, VETERINARY_OPERATIONS } from "../policy/operations.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 import {
   addExceptionBody,
@@ -35,10 +36,14 @@ const ok = <S extends z.ZodRawShape>(shape: S) => z.object({ message: z.literal(
  */
 export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
   const { upstreams, config } = deps;
-  const timeoutMs = config.TIMEOUT_DEFAULT_MS;
   const tags = ["scheduling"];
-  const vet = <T>(c: Context, call: Parameters<typeof upstreams.guard<T>>[2]) =>
-    upstreams.guard("veterinary", { timeoutMs, routingKey: "", signal: clientSignal(c) }, call);
+  /** One call under its operation's deadline (policy/operations.ts); no routing key. */
+  const vet = <T>(c: Context, operation: OperationPolicy, call: Parameters<typeof upstreams.guard<T>>[2]) =>
+    upstreams.guard(
+      "veterinary",
+      { timeoutMs: deadlineMs(config, operation), routingKey: "", signal: clientSignal(c) },
+      call,
+    );
 
   defineRoute(
     app,
@@ -58,7 +63,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { query }) => {
-      const res = await vet(c, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.findFreeSlots, (options) =>
         upstreams.veterinary.findFreeSlots(
           {
             date: query.date,
@@ -85,7 +90,9 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       responses: { 200: jsonResponse("Vets in the order they were added", ok({ vets: z.array(vetSchema) })) },
     },
     async (c) => {
-      const res = await vet(c, (options) => upstreams.veterinary.listVets({}, options));
+      const res = await vet(c, VETERINARY_OPERATIONS.listVets, (options) =>
+        upstreams.veterinary.listVets({}, options),
+      );
       return c.json({ message: "ok", vets: res.vets.map(restVet) });
     },
   );
@@ -104,7 +111,9 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c) => {
-      const res = await vet(c, (options) => upstreams.veterinary.listAppointmentTypes({}, options));
+      const res = await vet(c, VETERINARY_OPERATIONS.listAppointmentTypes, (options) =>
+        upstreams.veterinary.listAppointmentTypes({}, options),
+      );
       const types = res.types.map((t) => ({ name: t.name, durationMinutes: t.durationMinutes }));
       return c.json({ message: "ok", types });
     },
@@ -129,7 +138,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
-      const res = await vet(c, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.createVet, (options) =>
         upstreams.veterinary.createVet({ name: body.name, workingHours: body.workingHours ?? [] }, options),
       );
       return c.json({ message: "Vet created", vetId: res.vet?.id ?? "" }, 201);
@@ -154,7 +163,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
-      const res = await vet(c, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.setWorkingHours, (options) =>
         upstreams.veterinary.setWorkingHours({ vetId: body.vetId, workingHours: body.workingHours }, options),
       );
       return c.json({ message: "Working hours set", vet: res.vet ? restVet(res.vet) : undefined });
@@ -177,7 +186,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { query }) => {
-      const res = await vet(c, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.listScheduleExceptions, (options) =>
         upstreams.veterinary.listScheduleExceptions(
           { date: query.date ?? "", from: query.from ?? "", to: query.to ?? "" },
           options,
@@ -209,7 +218,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
-      const res = await vet(c, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.addScheduleException, (options) =>
         upstreams.veterinary.addScheduleException(
           { vetId: body.vetId ?? "", from: body.from, to: body.to, reason: body.reason ?? "" },
           options,
@@ -235,7 +244,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
-      await vet(c, (options) =>
+      await vet(c, VETERINARY_OPERATIONS.removeScheduleException, (options) =>
         upstreams.veterinary.removeScheduleException({ exceptionId: body.exceptionId }, options),
       );
       return c.json({ message: "Schedule exception removed" });

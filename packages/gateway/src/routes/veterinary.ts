@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { idempotencyKey, idempotencyKeyHeaderSchema } from "../http/idempotency-key.ts";
 import { defineRoute, type RestApp } from "../openapi/define-route.ts";
 import { errorResponse, errorResponses, jsonResponse } from "../openapi/responses.ts";
+import { deadlineMs, type OperationPolicy, VETERINARY_OPERATIONS } from "../policy/operations.ts";
 import { clientSignal, type RouteDeps } from "./context.ts";
 import { VET } from "./scheduling-shapes.ts";
 import {
@@ -40,10 +41,19 @@ const orUndefined = (text: string) => (text === "" ? undefined : text);
  */
 export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
   const { upstreams, config } = deps;
-  const timeoutMs = config.TIMEOUT_DEFAULT_MS;
   const tags = ["veterinary"];
-  const vet = <T>(c: Context, routingKey: string, call: Parameters<typeof upstreams.guard<T>>[2]) =>
-    upstreams.guard("veterinary", { timeoutMs, routingKey, signal: clientSignal(c) }, call);
+  /** One call under its operation's deadline (policy/operations.ts). */
+  const vet = <T>(
+    c: Context,
+    operation: OperationPolicy,
+    routingKey: string,
+    call: Parameters<typeof upstreams.guard<T>>[2],
+  ) =>
+    upstreams.guard(
+      "veterinary",
+      { timeoutMs: deadlineMs(config, operation), routingKey, signal: clientSignal(c) },
+      call,
+    );
 
   defineRoute(
     app,
@@ -80,7 +90,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     async (c, { body }) => {
       // A repeat with the same Idempotency-Key answers the first appointment's id.
       const requestId = idempotencyKey(c);
-      const res = await vet(c, body.petId, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.makeAppointment, body.petId, (options) =>
         upstreams.veterinary.makeAppointment(
           {
             petId: body.petId,
@@ -123,7 +133,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
         },
       },
       async (c, { body }) => {
-        await vet(c, body.appointmentId, (options) =>
+        await vet(c, VETERINARY_OPERATIONS.endAppointment, body.appointmentId, (options) =>
           upstreams.veterinary.endAppointment(
             { appointmentId: body.appointmentId, details: body.details, endedBy: body.endedBy },
             options,
@@ -152,7 +162,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { body }) => {
-      await vet(c, body.appointmentId, (options) =>
+      await vet(c, VETERINARY_OPERATIONS.cancelAppointment, body.appointmentId, (options) =>
         upstreams.veterinary.cancelAppointment({ appointmentId: body.appointmentId }, options),
       );
       return c.json({ message: "Appointment cancelled" }, 200);
@@ -179,7 +189,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     },
     async (c, { query }) => {
       // Without a pet the call has no routing key: any instance answers the clinic-wide list.
-      const res = await vet(c, query.petId ?? "", (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.listAppointments, query.petId ?? "", (options) =>
         upstreams.veterinary.listAppointments(
           {
             petId: query.petId ?? "",
@@ -218,7 +228,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { params, query }) => {
-      const res = await vet(c, params.petId, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.listRecords, params.petId, (options) =>
         upstreams.veterinary.listRecords(
           { petId: params.petId, pageSize: query.pageSize ?? 0, pageToken: query.pageToken ?? "" },
           options,
@@ -256,7 +266,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     async (c, { body }) => {
       // A repeat with the same Idempotency-Key answers the first vaccination's id.
       const requestId = idempotencyKey(c);
-      const res = await vet(c, body.petId, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.recordVaccination, body.petId, (options) =>
         upstreams.veterinary.recordVaccination(
           {
             petId: body.petId,
@@ -293,7 +303,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { params }) => {
-      const res = await vet(c, params.petId, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.listVaccinations, params.petId, (options) =>
         upstreams.veterinary.listVaccinations({ petId: params.petId }, options),
       );
       return c.json({ message: "ok", vaccinations: res.vaccinations.map(restVaccination) });
@@ -319,7 +329,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       },
     },
     async (c, { params, query }) => {
-      const res = await vet(c, params.petId, (options) =>
+      const res = await vet(c, VETERINARY_OPERATIONS.listReminders, params.petId, (options) =>
         upstreams.veterinary.listReminders(
           { petId: params.petId, includeSent: query.include === "sent" },
           options,
