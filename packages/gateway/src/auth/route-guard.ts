@@ -4,7 +4,7 @@ import type { PolicyName } from "../domain/rate-policy.ts";
 import { MESSAGES } from "../http/errors.ts";
 import type { GatewayMetrics } from "../metrics.ts";
 import type { FoldedCharge } from "../openapi/define-route.ts";
-import type { RateDecision, RateLimiter } from "../resilience/limiter.ts";
+import { type RateDecision, type RateLimiter, rateLimitHeaders } from "../resilience/limiter.ts";
 import { type Audit, outcomeOfStatus } from "./audit.ts";
 import type { Authenticator } from "./authenticate.ts";
 import { runAsCaller } from "./caller.ts";
@@ -87,12 +87,9 @@ export function createRouteGuard(deps: RouteGuardDeps) {
       const auth = await deps.authenticator.authenticate(c.req.header("authorization"));
       const identity = auth.kind === "verified" ? auth.identity : undefined;
       const decision = await charge(c, policy, rateKey(identity, deps.clientIp(c)), foldCharge);
-      c.header("RateLimit-Limit", String(decision.limit));
-      c.header("RateLimit-Remaining", String(decision.remaining));
-      c.header("RateLimit-Reset", String(decision.resetSeconds));
+      for (const [name, value] of rateLimitHeaders(decision)) c.header(name, value);
       if (!decision.allowed) {
         deps.metrics.rateLimited.inc({ route: path, policy });
-        c.header("Retry-After", String(decision.resetSeconds));
         return c.json({ error: MESSAGES.rateLimited }, 429);
       }
       let denied: Response | undefined;

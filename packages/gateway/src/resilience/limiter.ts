@@ -13,6 +13,20 @@ export interface RateDecision {
 }
 
 /**
+ * The headers of a decision, the same on REST and on the Connect pass-through:
+ * RateLimit-Limit/Remaining/Reset always, Retry-After when refused.
+ */
+export function rateLimitHeaders(decision: RateDecision): [string, string][] {
+  const headers: [string, string][] = [
+    ["RateLimit-Limit", String(decision.limit)],
+    ["RateLimit-Remaining", String(decision.remaining)],
+    ["RateLimit-Reset", String(decision.resetSeconds)],
+  ];
+  if (!decision.allowed) headers.push(["Retry-After", String(decision.resetSeconds)]);
+  return headers;
+}
+
+/**
  * A charge another Redis script can carry (so a read and its rate-limit
  * charge cost one round trip): the bucket key and its window, for
  * {@link CHARGE_LUA}'s `vetmeshCharge(key, points, seconds)`.

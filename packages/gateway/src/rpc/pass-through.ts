@@ -23,7 +23,7 @@ import { rateKey } from "../auth/route-guard.ts";
 import type { Config } from "../config.ts";
 import { MESSAGES } from "../http/errors.ts";
 import { deadlineMs, operationOf, routingKeyOf, withInvalidations } from "../policy/operations.ts";
-import type { RateLimiter } from "../resilience/limiter.ts";
+import { type RateLimiter, rateLimitHeaders } from "../resilience/limiter.ts";
 import type { PetsCache } from "../resilience/pets-cache.ts";
 import type { CallOptions, Target, Upstreams } from "../resilience/upstreams.ts";
 
@@ -58,13 +58,8 @@ function forwardService(service: DescService, upstream: Target, client: object, 
     impl[method.localName] = async (req, ctx) => {
       const caller = ctx.values.get(IDENTITY_KEY);
       const decision = await deps.limiter.consume(operation.policy, ctx.values.get(CLIENT_KEY));
-      ctx.responseHeader.set("RateLimit-Limit", String(decision.limit));
-      ctx.responseHeader.set("RateLimit-Remaining", String(decision.remaining));
-      ctx.responseHeader.set("RateLimit-Reset", String(decision.resetSeconds));
-      if (!decision.allowed) {
-        ctx.responseHeader.set("Retry-After", String(decision.resetSeconds));
-        throw new ConnectError(MESSAGES.rateLimited, Code.ResourceExhausted);
-      }
+      for (const [name, value] of rateLimitHeaders(decision)) ctx.responseHeader.set(name, value);
+      if (!decision.allowed) throw new ConnectError(MESSAGES.rateLimited, Code.ResourceExhausted);
       const action = `${service.name}/${method.name}`;
       const routingKey = routingKeyOf(operation, req);
       const target = routingKey ?? "";
