@@ -54,7 +54,7 @@ async function targetOf(c: Context): Promise<string> {
 }
 
 /**
- * The per-route middleware (`deps.route(path, policy)`): names the route,
+ * The per-route middleware (`deps.route(path)`): names the route,
  * authenticates, charges the rate limit (by subject when a token verified,
  * else by IP, so floods of bad tokens are limited too), answers 401/403 by the
  * route's row in ROUTE_RULES, runs the handler with the caller visible to the
@@ -78,10 +78,9 @@ export function createRouteGuard(deps: RouteGuardDeps) {
     }
     return deps.limiter.consume(policy, key);
   };
-  return (path: string, policy: PolicyName, foldCharge?: FoldedCharge): MiddlewareHandler => {
+  return (path: string, foldCharge?: FoldedCharge): MiddlewareHandler => {
     const access = routeAccess(path);
-    if (access.policy !== policy)
-      throw new Error(`route ${path} declares policy ${policy}, its operation's row says ${access.policy}`);
+    const { policy } = access;
     return async function guardRoute(c, next) {
       c.set("route", path);
       const auth = await deps.authenticator.authenticate(c.req.header("authorization"));

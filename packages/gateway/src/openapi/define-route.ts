@@ -45,17 +45,14 @@ export interface RouteInput<R extends RouteConfig> {
 export type FoldedCharge = (c: Context, charge: SharedCharge) => Promise<[number, number] | null | undefined>;
 
 /**
- * A REST route: its OpenAPI description (createRoute's config), the rate-limit policy it is charged to,
- * and optionally the read its charge is folded into.
+ * A REST route: its OpenAPI description (createRoute's config), whether it is guarded (authenticated,
+ * rate-limited and role-checked by its ROUTE_RULES row, which also names the rate-limit policy: the
+ * operation's), and optionally the read its charge is folded into. Health routes are not guarded.
  */
-export type RestRoute = RouteConfig & { policy?: PolicyName; foldCharge?: FoldedCharge };
+export type RestRoute = RouteConfig & { guarded?: boolean; foldCharge?: FoldedCharge };
 
 /** Per-route middleware the gateway builds: names the route for metrics and charges its policy. */
-export type RouteMiddleware = (
-  path: string,
-  policy: PolicyName,
-  foldCharge?: FoldedCharge,
-) => MiddlewareHandler;
+export type RouteMiddleware = (path: string, foldCharge?: FoldedCharge) => MiddlewareHandler;
 
 /** Hono's `:param` form of an OpenAPI `{param}` path. */
 export function honoPath(openApiPath: string): string {
@@ -78,15 +75,16 @@ export function defineRoute<R extends RestRoute>(
   route: R,
   handler: (c: Context, input: RouteInput<R>) => Response | Promise<Response>,
 ): void {
-  const { policy, foldCharge, ...spec } = route;
-  app.openAPIRegistry.registerPath(documented(spec, policy, honoPath(route.path)));
+  const { guarded, foldCharge, ...spec } = route;
   const path = honoPath(route.path);
+  const policy = guarded ? routeAccess(path).policy : undefined;
+  app.openAPIRegistry.registerPath(documented(spec, policy, path));
   const media = route.request?.body?.content?.["application/json"];
   const bodySchema = media && "schema" in media ? (media.schema as z.ZodType) : undefined;
   const querySchema = route.request?.query as z.ZodType | undefined;
   const paramsSchema = route.request?.params as z.ZodType | undefined;
   const handlers: MiddlewareHandler[] = [];
-  handlers.push(policy ? middleware(path, policy, foldCharge) : labelOnly(path));
+  handlers.push(guarded ? middleware(path, foldCharge) : labelOnly(path));
   app.on([route.method.toUpperCase()], [path], ...handlers, async (c) => {
     const body = bodySchema ? await readJson(c, bodySchema) : undefined;
     const query = querySchema ? check(querySchema, c.req.query(), "query") : undefined;

@@ -1,7 +1,6 @@
 import type { Identity } from "@vetmesh/kit/auth";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
-import type { PolicyName } from "../domain/rate-policy.ts";
 import type { FoldedCharge } from "../openapi/define-route.ts";
 import type { ChargedRead, PetsCache } from "../resilience/pets-cache.ts";
 import type { Upstreams } from "../resilience/upstreams.ts";
@@ -24,9 +23,9 @@ export interface RouteDeps {
   cache: PetsCache;
   /**
    * Per-route middleware: names the route for metrics, authenticates, charges
-   * its rate-limit policy and enforces the route's row of ROUTE_RULES.
+   * the rate-limit policy of the route's row of ROUTE_RULES and enforces that row.
    */
-  route(path: string, policy: PolicyName, foldCharge?: FoldedCharge): MiddlewareHandler;
+  route(path: string, foldCharge?: FoldedCharge): MiddlewareHandler;
 }
 
 /** Aborts the upstream call when the client disconnects. */

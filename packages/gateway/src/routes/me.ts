@@ -29,7 +29,7 @@ export function registerMeRoute(app: RestApp, deps: RouteDeps, authenticator: Au
     {
       method: "get",
       path: "/api/me",
-      policy: "read",
+      guarded: true,
       tags: ["auth"],
       summary: "The verified caller (or that the gateway runs open)",
       responses: {

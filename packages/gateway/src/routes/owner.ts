@@ -51,7 +51,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/owner/register",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Register an owner",
       request: { body: { required: true, content: { "application/json": { schema: registerBody } } } },
@@ -85,7 +85,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/owner/register-pet",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Register a pet of an owner",
       description:
@@ -130,7 +130,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/owner/{ref}/pets",
-      policy: "read",
+      guarded: true,
       // The charge rides on the cache read: a hit is one Redis round trip, a miss two.
       foldCharge: async (c, charge) => {
         const ref = pathRef.safeParse(c.req.param("ref"));
@@ -195,7 +195,7 @@ export function registerOwnerRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "delete",
       path: "/api/owner/remove-data/{ref}",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Remove an owner and everything held about their pets",
       description:

@@ -51,7 +51,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/slots",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "Free appointment starts on a local day, per vet",
       description:
@@ -84,7 +84,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/vets",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "The clinic's vets with their weekly working hours",
       responses: { 200: jsonResponse("Vets in the order they were added", ok({ vets: z.array(vetSchema) })) },
@@ -103,7 +103,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/appointment-types",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "The appointment types and their default lengths (APPOINTMENT_TYPES)",
       responses: {
@@ -125,7 +125,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/create-vet",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Add a vet (someone who can be booked), with weekly working hours",
       request: { body: json(createVetBody) },
@@ -151,7 +151,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/set-working-hours",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Replace a vet's weekly working hours",
       description:
@@ -176,7 +176,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/schedule-exceptions",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "Leave and holidays overlapping a local day or a range (at most 31 days)",
       request: { query: exceptionsQuery },
@@ -202,7 +202,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/add-schedule-exception",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Block a vet (leave) or, without vetId, the whole clinic (a holiday)",
       description:
@@ -234,7 +234,7 @@ export function registerSchedulingRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/remove-schedule-exception",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Remove a vet's leave or a clinic holiday",
       request: { body: json(removeExceptionBody) },

@@ -22,7 +22,7 @@ export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/test/timeout",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "Calls an upstream that outlasts the route's deadline: 408",
       responses: {
@@ -47,7 +47,7 @@ export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/test/rate-limit",
-      policy: "test",
+      guarded: true,
       tags,
       summary: "An ordinary route under the `test` rate-limit policy: spam it to get 429",
       responses: {
@@ -70,7 +70,7 @@ export function registerTestRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/test/circuit-breaker",
-      policy: "read",
+      guarded: true,
       tags,
       summary:
         "Calls an upstream that throws: 500 `Exception thrown on purpose`, then 503 `Service unavailable: circuit open` once the breaker opens",

@@ -61,7 +61,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/make-appointment",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Make an appointment for a pet",
       description:
@@ -117,7 +117,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
       {
         method: "post",
         path,
-        policy: "write",
+        guarded: true,
         tags,
         summary:
           path === "/end-appointment"
@@ -150,7 +150,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/cancel-appointment",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Cancel an appointment",
       request: { body: json(cancelBody) },
@@ -175,7 +175,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/appointments",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "List a pet's appointments, or the whole clinic's for a day or range",
       request: { query: appointmentsQuery },
@@ -211,7 +211,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/pets/{petId}/records",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "A pet's consultation history, newest first",
       request: { params: petParams, query: recordsQuery },
@@ -248,7 +248,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "post",
       path: "/api/veterinary/vaccinations",
-      policy: "write",
+      guarded: true,
       tags,
       summary: "Record a vaccination (plans its reminders)",
       description:
@@ -290,7 +290,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/pets/{petId}/vaccinations",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "A pet's vaccinations and due dates",
       request: { params: petParams },
@@ -316,7 +316,7 @@ export function registerVeterinaryRoutes(app: RestApp, deps: RouteDeps): void {
     {
       method: "get",
       path: "/api/veterinary/pets/{petId}/reminders",
-      policy: "read",
+      guarded: true,
       tags,
       summary: "A pet's reminders still to be sent (and, with include=sent, the sent ones)",
       request: { params: petParams, query: remindersQuery },
