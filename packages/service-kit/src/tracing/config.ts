@@ -10,7 +10,11 @@ import { millis } from "../config.ts";
 export const tracingConfigShape = {
   /** Base URL of an OTLP/HTTP receiver (collector, Jaeger); spans go to `<url>/v1/traces` as protobuf. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  /** Share of new traces recorded (0–1); a caller's sampled `traceparent` is always followed. */
+  /**
+   * Share of traces recorded (0–1), decided where a trace starts: at the
+   * gateway also for a caller's `traceparent` (its sampled flag is not
+   * trusted); inside the mesh a parent's decision is followed.
+   */
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   /** Longest a finished span waits in memory before its batch is exported. */
   OTEL_BSP_SCHEDULE_DELAY: millis.min(1).default(5000),

@@ -1,4 +1,12 @@
-import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  type Context,
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -6,6 +14,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   BatchSpanProcessor,
   ParentBasedSampler,
+  SamplingDecision,
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
@@ -56,14 +65,13 @@ export function createSdkTracing(options: TracingOptions): Tracing {
   installContextManager();
   const endpoint = String(config.OTEL_EXPORTER_OTLP_ENDPOINT ?? "").replace(/\/+$/, "");
   const exporter = options.exporter ?? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` });
+  const rootSampler = new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG ?? 1);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       "service.name": options.service,
       "service.instance.id": options.instance,
     }),
-    sampler: new ParentBasedSampler({
-      root: new TraceIdRatioBasedSampler(config.OTEL_TRACES_SAMPLER_ARG ?? 1),
-    }),
+    sampler: new ParentBasedSampler({ root: rootSampler }),
     spanProcessors: [
       new BatchSpanProcessor({ exporter, scheduledDelayMillis: config.OTEL_BSP_SCHEDULE_DELAY ?? 5000 }),
     ],
@@ -73,6 +81,8 @@ export function createSdkTracing(options: TracingOptions): Tracing {
     enabled: true,
     tracer,
     propagator: new W3CTraceContextPropagator(),
+    edgeSampled: (traceId) =>
+      rootSampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED,
     inSpan: (name, attributes, fn) => {
       const parent = context.active();
       const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);

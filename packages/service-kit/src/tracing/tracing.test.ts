@@ -28,12 +28,12 @@ function collectingExporter(): SpanExporter & { spans: ReadableSpan[] } {
   };
 }
 
-function traced(service: string) {
+function traced(service: string, ratio = 1) {
   const exporter = collectingExporter();
   const tracing = startTracing({
     service,
     instance: `${service}-1`,
-    config: { OTEL_BSP_SCHEDULE_DELAY: 10 },
+    config: { OTEL_BSP_SCHEDULE_DELAY: 10, OTEL_TRACES_SAMPLER_ARG: ratio },
     exporter,
   });
   return { exporter, tracing };
@@ -270,6 +270,27 @@ describe("HTTP server span (the gateway's middleware)", () => {
     const boom = byName(exporter.spans, "GET", SpanKind.SERVER);
     expect(boom.attributes["http.response.status_code"]).toBe(500);
     expect(boom.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  test("a caller's sampled flag is not trusted: the gateway's ratio decides, and the trace id is kept", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const parentId = "00f067aa0ba902b7";
+    const never = traced("gateway", 0);
+    const forced = await appWith(never.tracing).request("/pets/abc", {
+      headers: { traceparent: `00-${traceId}-${parentId}-01` },
+    });
+    expect(forced.status).toBe(200);
+    await never.tracing.shutdown();
+    expect(never.exporter.spans).toEqual([]);
+
+    const always = traced("gateway", 1);
+    await appWith(always.tracing).request("/pets/abc", {
+      headers: { traceparent: `00-${traceId}-${parentId}-00` },
+    });
+    await always.tracing.shutdown();
+    const pets = byName(always.exporter.spans, "GET /pets/{id}", SpanKind.SERVER);
+    expect(pets.spanContext().traceId).toBe(traceId);
+    expect(pets.parentSpanContext?.spanId).toBe(parentId);
   });
 
   test("inSpan nests under the request span and the log fields name it", async () => {

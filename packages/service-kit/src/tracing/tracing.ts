@@ -22,6 +22,12 @@ export interface Tracing {
   readonly tracer: Tracer | undefined;
   /** W3C trace-context propagator (`traceparent`, `tracestate`); undefined when off. */
   readonly propagator: TextMapPropagator | undefined;
+  /**
+   * Whether a trace arriving from outside the mesh is recorded: the process's
+   * own ratio over the trace id, whatever flag the caller set, so no client can
+   * force (or dodge) sampling at the edge. Undefined when off.
+   */
+  readonly edgeSampled: ((traceId: string) => boolean) | undefined;
   /** See {@link RunInSpan}; when off it calls `fn` directly. */
   inSpan: RunInSpan;
   /** `traceId`/`spanId` of the active span for a log line; undefined when off (the logger then skips it). */
@@ -35,6 +41,7 @@ export const disabledTracing: Tracing = {
   enabled: false,
   tracer: undefined,
   propagator: undefined,
+  edgeSampled: undefined,
   inSpan: (_name, _attributes, fn) => fn(),
   logFields: undefined,
   shutdown: async () => {},
