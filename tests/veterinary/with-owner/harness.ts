@@ -3,7 +3,10 @@
  * service app in memory behind an in-process router transport, and the
  * veterinary app under test, so tests exercise the actual cross-service calls.
  */
-import { afterAll } from "bun:test";
+import { afterAll, beforeEach } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Client, createClient, createRouterTransport, type Transport } from "@connectrpc/connect";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import { VeterinaryInternalService, VeterinaryService } from "@vetmesh/contracts/veterinary/v1/veterinary";
@@ -14,6 +17,7 @@ import {
   type VeterinaryApp,
   type VeterinaryAppOptions,
 } from "@vetmesh/veterinary-service/app";
+import { createRecordingNotifications } from "./recording-notifications.ts";
 
 /** A real owner app (SQLite in memory) whose participants are inert. */
 export async function createTestOwner(): Promise<{
@@ -71,4 +75,49 @@ export async function createClockedVeterinary(now: number) {
     await owner.app.close();
   });
   return { clock, owner, app, vet };
+}
+
+/**
+ * What the reminder scanners' suites share: one owner app and a scratch folder
+ * for the file, a fresh test clock at `t0` and a fresh notification recorder
+ * before each test, and `vetApp` building a veterinary app on them (closed
+ * after the file). `extra` adds options such as the clinic's time zone.
+ */
+export async function createReminderSuite(
+  t0: number,
+  extra: Partial<VeterinaryAppOptions> = {},
+  folderPrefix = "vet-reminders-",
+) {
+  const dir = mkdtempSync(join(tmpdir(), folderPrefix));
+  const owner = await createTestOwner();
+  const closers: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const close of closers) await close();
+    await owner.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const suite = {
+    dir,
+    owner,
+    clock: createTestClock(t0),
+    notifications: createRecordingNotifications(),
+    async vetApp(databaseUrl = "sqlite::memory:", instanceId = "vet-a") {
+      const built = await createTestVeterinary({
+        databaseUrl,
+        ownerTransport: owner.transport,
+        notificationTransport: suite.notifications.transport,
+        clock: suite.clock.now,
+        instanceId,
+        reminders: { clinicName: "Happy Paws", retryMs: 60_000 },
+        ...extra,
+      });
+      closers.push(() => built.app.close());
+      return built;
+    },
+  };
+  beforeEach(() => {
+    suite.clock = createTestClock(t0);
+    suite.notifications = createRecordingNotifications();
+  });
+  return suite;
 }

@@ -1,46 +1,17 @@
-import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ReminderStage } from "@vetmesh/contracts/veterinary/v1/veterinary";
-import { createTestClock } from "@vetmesh/kit/testing";
-import { createTestOwner, createTestVeterinary, registerPet } from "./harness.ts";
-import { createRecordingNotifications } from "./recording-notifications.ts";
+import { createReminderSuite, registerPet } from "./harness.ts";
 
 const T0 = Date.UTC(2024, 0, 1, 8, 0, 0);
 
-const dir = mkdtempSync(join(tmpdir(), "vet-reminders-"));
-const owner = await createTestOwner();
-const closers: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const close of closers) await close();
-  await owner.app.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let clock = createTestClock(T0);
-let notifications = createRecordingNotifications();
-async function vetApp(databaseUrl = "sqlite::memory:", instanceId = "vet-a") {
-  const built = await createTestVeterinary({
-    databaseUrl,
-    ownerTransport: owner.transport,
-    notificationTransport: notifications.transport,
-    clock: clock.now,
-    instanceId,
-    reminders: { clinicName: "Happy Paws", retryMs: 60_000 },
-  });
-  closers.push(() => built.app.close());
-  return built;
-}
-beforeEach(() => {
-  clock = createTestClock(T0);
-  notifications = createRecordingNotifications();
-});
+const suite = await createReminderSuite(T0, {}, "vet-reminders-");
+const { owner, dir } = suite;
 
 describe("reminder scanner", () => {
   test("a vaccination due in 14 days gives exactly one email to the owner, with pet, vaccine, due date, clinic", async () => {
-    const { app, vet } = await vetApp();
+    const { app, vet } = await suite.vetApp();
     const petId = await registerPet(owner.owners, "fourteen@asd.com", "Rex");
     const { vaccination } = await vet.recordVaccination({
       petId,
@@ -64,8 +35,8 @@ describe("reminder scanner", () => {
       lost: 0,
       dead: 0,
     });
-    expect(notifications.calls).toHaveLength(1);
-    const [email] = notifications.calls;
+    expect(suite.notifications.calls).toHaveLength(1);
+    const [email] = suite.notifications.calls;
     expect(email).toMatchObject({
       idempotencyKey: `vaccination:${vaccination!.id}:upcoming`,
       recipient: "fourteen@asd.com",
@@ -76,7 +47,7 @@ describe("reminder scanner", () => {
   });
 
   test("moving the clock through all stages gives exactly three; ListReminders shrinks as they go", async () => {
-    const { app, vet } = await vetApp();
+    const { app, vet } = await suite.vetApp();
     const petId = await registerPet(owner.owners, "stages@asd.com", "Bella");
     const { vaccination } = await vet.recordVaccination({
       petId,
@@ -92,7 +63,7 @@ describe("reminder scanner", () => {
       [ReminderStage.OVERDUE, "2024-02-08T08:00:00.000Z", "2024-02-01T08:00:00.000Z"],
     ]);
     await app.scanner!.scanOnce();
-    expect(notifications.calls).toHaveLength(0);
+    expect(suite.notifications.calls).toHaveLength(0);
     for (const at of [
       "2024-01-18T08:00:00Z",
       "2024-01-25T00:00:00Z",
@@ -100,22 +71,22 @@ describe("reminder scanner", () => {
       "2024-02-08T08:00:00Z",
       "2024-03-01T00:00:00Z",
     ]) {
-      clock.set(Date.parse(at));
+      suite.clock.set(Date.parse(at));
       await app.scanner!.scanOnce();
     }
-    expect(notifications.keys()).toEqual([
+    expect(suite.notifications.keys()).toEqual([
       `vaccination:${id}:upcoming`,
       `vaccination:${id}:due`,
       `vaccination:${id}:overdue`,
     ]);
-    expect(notifications.calls[2]!.subject).toBe(
+    expect(suite.notifications.calls[2]!.subject).toBe(
       "Happy Paws: Bella's DHPP vaccination is overdue (it was due on 2024-02-01)",
     );
     expect((await vet.listReminders({ petId })).reminders).toEqual([]);
   });
 
   test("recording a newer vaccination of the same vaccine stops the rest", async () => {
-    const { app, vet } = await vetApp();
+    const { app, vet } = await suite.vetApp();
     const petId = await registerPet(owner.owners, "newer@asd.com", "Max");
     const old = await vet.recordVaccination({
       petId,
@@ -124,13 +95,13 @@ describe("reminder scanner", () => {
       nextDueAt: "2024-01-15T08:00:00Z",
     });
     await app.scanner!.scanOnce();
-    clock.set(Date.parse("2024-01-10T00:00:00Z"));
+    suite.clock.set(Date.parse("2024-01-10T00:00:00Z"));
     await vet.recordVaccination({ petId, vaccine: "rabies", administeredAt: "2024-01-10" });
     for (const at of ["2024-01-15T08:00:00Z", "2024-01-22T08:00:00Z", "2024-02-01T00:00:00Z"]) {
-      clock.set(Date.parse(at));
+      suite.clock.set(Date.parse(at));
       await app.scanner!.scanOnce();
     }
-    expect(notifications.keys()).toEqual([`vaccination:${old.vaccination!.id}:upcoming`]);
+    expect(suite.notifications.keys()).toEqual([`vaccination:${old.vaccination!.id}:upcoming`]);
     expect((await vet.listReminders({ petId })).reminders.map((r) => r.stage)).toEqual([
       ReminderStage.UPCOMING,
       ReminderStage.DUE,
@@ -139,7 +110,7 @@ describe("reminder scanner", () => {
   });
 
   test("notification service down: not marked sent, retried after REMINDER_RETRY_MS, then sent once", async () => {
-    const { app, vet } = await vetApp();
+    const { app, vet } = await suite.vetApp();
     const petId = await registerPet(owner.owners, "retry@asd.com");
     await vet.recordVaccination({
       petId,
@@ -147,18 +118,18 @@ describe("reminder scanner", () => {
       administeredAt: "2023-01-15",
       nextDueAt: "2024-01-15T08:00:00Z",
     });
-    notifications.state.down = true;
+    suite.notifications.state.down = true;
     expect((await app.scanner!.scanOnce()).retried).toBe(1);
-    notifications.state.down = false;
+    suite.notifications.state.down = false;
     expect((await app.scanner!.scanOnce()).claimed).toBe(0);
-    clock.advance(60_000);
+    suite.clock.advance(60_000);
     expect((await app.scanner!.scanOnce()).sent).toBe(1);
     expect(await app.scanner!.scanOnce()).toMatchObject({ claimed: 0 });
-    expect(notifications.calls).toHaveLength(1);
+    expect(suite.notifications.calls).toHaveLength(1);
   });
 
   test("erased pets and pets gone at the owner service get no email", async () => {
-    const { app, vet, internal } = await vetApp();
+    const { app, vet, internal } = await suite.vetApp();
     const erased = await registerPet(owner.owners, "erased@asd.com");
     await vet.recordVaccination({
       petId: erased,
@@ -183,7 +154,7 @@ describe("reminder scanner", () => {
       lost: 0,
       dead: 0,
     });
-    expect(notifications.calls).toEqual([]);
+    expect(suite.notifications.calls).toEqual([]);
     // only the claimed stage is cancelled; the pet's reads are NotFound while its owner is being removed
     expect((await app.repository.listPendingReminders(gone)).map((r) => r.stage)).toEqual(["due", "overdue"]);
     const read = await vet.listReminders({ petId: gone }).then(
@@ -195,8 +166,8 @@ describe("reminder scanner", () => {
 
   test("two replicas on one SQLite file scanning at once: each reminder enqueued exactly once", async () => {
     const file = `sqlite:${join(dir, "shared.db")}`;
-    const a = await vetApp(file, "vet-a");
-    const b = await vetApp(file, "vet-b");
+    const a = await suite.vetApp(file, "vet-a");
+    const b = await suite.vetApp(file, "vet-b");
     const pets: string[] = [];
     for (let i = 0; i < 6; i++) {
       const petId = await registerPet(owner.owners, `replica${i}@asd.com`, `Pet ${i}`);
@@ -209,7 +180,7 @@ describe("reminder scanner", () => {
       });
     }
     for (const at of ["2024-01-01T00:00:00Z", "2024-01-10T08:00:00Z", "2024-01-20T00:00:00Z"]) {
-      clock.set(Date.parse(at));
+      suite.clock.set(Date.parse(at));
       await Promise.all([
         a.app.scanner!.scanOnce(),
         b.app.scanner!.scanOnce(),
@@ -217,7 +188,7 @@ describe("reminder scanner", () => {
         b.app.scanner!.scanOnce(),
       ]);
     }
-    const keys = notifications.keys();
+    const keys = suite.notifications.keys();
     expect(keys).toHaveLength(18);
     expect(new Set(keys).size).toBe(18);
   });
