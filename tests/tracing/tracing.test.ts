@@ -5,13 +5,15 @@
  * `traceparent` the test chose, so its trace id is known; the test waits
  * (bounded) for the exported spans and checks the chain gateway → veterinary →
  * owner for make-appointment, the removal saga's steps and their participants,
- * the balancer proxy's hop, and that log lines name the trace.
+ * the balancer proxy's hop, the demo service and discovery, and that log
+ * lines name the trace.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { DiscoveryService } from "@vetmesh/contracts/discovery/v1/discovery";
 import { OwnerService } from "@vetmesh/contracts/owner/v1/owner";
 import {
   type OtlpReceiver,
@@ -101,6 +103,8 @@ const REMOVE = "vetmesh.owner.v1.OwnerService/RemoveOwnerData";
 const ERASE = "vetmesh.veterinary.v1.VeterinaryInternalService/ErasePets";
 const CANCEL = "vetmesh.notification.v1.NotificationService/CancelPending";
 const LIST_PETS = "vetmesh.owner.v1.OwnerService/ListPets";
+const PING = "vetmesh.demo.v1.DemoService/Ping";
+const LIST = "vetmesh.discovery.v1.DiscoveryService/List";
 
 describe("one trace across processes", () => {
   let email = "";
@@ -223,6 +227,31 @@ describe("one trace across processes", () => {
     expect(atProxy.parentSpanId).toBe(context.parentId);
     expect(forwarded.parentSpanId).toBe(atProxy.spanId);
     expect(only(spans, "owner", LIST_PETS, SpanKind.server).parentSpanId).toBe(forwarded.spanId);
+  });
+
+  test("the demo service: /api/test/rate-limit's call to DemoService.Ping is a span of the demo under the gateway's", async () => {
+    const context = newTraceparent();
+    expect((await call("GET", "/api/test/rate-limit", undefined, context.header)).status).toBe(200);
+    const spans = await spansOf(context.traceId, [
+      { service: "gateway", name: PING, kind: SpanKind.client },
+      { service: "demo", name: PING, kind: SpanKind.server },
+    ]);
+    const toDemo = only(spans, "gateway", PING, SpanKind.client);
+    expect(only(spans, "demo", PING, SpanKind.server).parentSpanId).toBe(toDemo.spanId);
+  });
+
+  test("discovery: a List that carries a trace context is a server span of discovery in that trace", async () => {
+    const context = newTraceparent();
+    const discovery = createClient(
+      DiscoveryService,
+      createConnectTransport({ baseUrl: `http://${system.grpcAddress("discovery")}`, httpVersion: "2" }),
+    );
+    const listed = await discovery.list({ service: "owner" }, { headers: { traceparent: context.header } });
+    expect(listed.instances.length).toBeGreaterThan(0);
+    const spans = await spansOf(context.traceId, [
+      { service: "discovery", name: LIST, kind: SpanKind.server },
+    ]);
+    expect(only(spans, "discovery", LIST, SpanKind.server).parentSpanId).toBe(context.parentId);
   });
 
   test("no export was refused, and probes (/status) are not traced", async () => {

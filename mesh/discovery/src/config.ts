@@ -1,9 +1,11 @@
-import { kitConfigShape, millis } from "@vetmesh/kit";
+import { kitConfigShape, millis, tracingConfigShape } from "@vetmesh/kit";
 import { z } from "zod";
 
 /** Environment of the discovery service; parsed once in main.ts. */
 export const configShape = {
   ...kitConfigShape({ service: "discovery", grpcPort: 7000, httpPort: 7001 }),
+  /** OpenTelemetry: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/ARCHITECTURE.md#tracing). */
+  ...tracingConfigShape,
   /** With it, leases live in Redis and several discovery replicas share them (Kubernetes); else in memory. */
   REDIS_URL: z.url().optional(),
   /** Key prefix in Redis, so that several systems (or test runs) can share one Redis. */
