@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { childPids, cpuTicksOfStat, createCpuMeter, readCpuMs } from "./cpu.ts";
+import { childPids, cpuTicksOfStat, createCpuMeter, readCpuMs, readThreadCpuMs } from "./cpu.ts";
 
 /** Burns at least `ms` of this process's CPU (measured by the runtime, not the wall clock). */
 function burnCpu(ms: number) {
@@ -22,6 +22,18 @@ describe("CPU per request from /proc/<pid>/stat", () => {
     const spent = (readCpuMs("self") ?? Number.NaN) - before;
     // Ticks are 10 ms: allow one tick of rounding at each end.
     expect(spent).toBeGreaterThanOrEqual(180);
+  });
+
+  test("the per-thread schedstat sum grows by the CPU burned, to well under a 10 ms tick", () => {
+    const sum = () => [...(readThreadCpuMs("self")?.values() ?? [])].reduce((a, b) => a + b, 0);
+    const before = sum();
+    const started = process.cpuUsage();
+    burnCpu(50);
+    const used = process.cpuUsage(started);
+    const spent = sum() - before;
+    // The runtime's own figure covers the same threads; other threads (GC) may add a little.
+    expect(spent).toBeGreaterThanOrEqual((used.user + used.system) / 1000 - 2);
+    expect(spent).toBeLessThan(200);
   });
 
   test("a meter window divides each group's CPU by the requests completed", () => {
