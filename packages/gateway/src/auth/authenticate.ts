@@ -10,8 +10,12 @@ export type Authentication =
 /** Reads and verifies the bearer token of one request. */
 export interface Authenticator {
   mode: AuthMode;
-  authenticate(authorization: string | undefined): Promise<Authentication>;
+  /** Synchronous when it can be (open mode, no token, a token verified before): the cache-hit path. */
+  authenticate(authorization: string | undefined): Authentication | Promise<Authentication>;
 }
+
+const ANONYMOUS: Authentication = Object.freeze({ kind: "anonymous" });
+const NOT_BEARER: Authentication = Object.freeze({ kind: "refused", reason: "not a bearer token" });
 
 /**
  * Required mode verifies the bearer token (jose, through the kit's verifier
@@ -24,20 +28,25 @@ export function createAuthenticator(options: {
   logger: Logger;
 }): Authenticator {
   const { mode, verifier, logger } = options;
+  const verifyAfresh = async (token: string): Promise<Authentication> => {
+    if (!verifier) return NOT_BEARER;
+    try {
+      return { kind: "verified", identity: await verifier.verify(token) };
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      logger.info("token refused", { reason: error.reason });
+      return { kind: "refused", reason: error.reason };
+    }
+  };
   return {
     mode,
-    async authenticate(authorization) {
-      if (mode === "open") return { kind: "anonymous" };
+    authenticate(authorization) {
+      if (mode === "open") return ANONYMOUS;
       const token = bearerToken(authorization);
-      if (token === undefined) return { kind: "anonymous" };
-      if (token === null || !verifier) return { kind: "refused", reason: "not a bearer token" };
-      try {
-        return { kind: "verified", identity: await verifier.verify(token) };
-      } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
-        logger.info("token refused", { reason: error.reason });
-        return { kind: "refused", reason: error.reason };
-      }
+      if (token === undefined) return ANONYMOUS;
+      if (token === null || !verifier) return NOT_BEARER;
+      const identity = verifier.cached?.(token);
+      return identity ? { kind: "verified", identity } : verifyAfresh(token);
     },
   };
 }

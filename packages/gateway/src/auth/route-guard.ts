@@ -83,7 +83,8 @@ export function createRouteGuard(deps: RouteGuardDeps) {
     const { policy } = access;
     return async function guardRoute(c, next) {
       c.set("route", path);
-      const auth = await deps.authenticator.authenticate(c.req.header("authorization"));
+      const pending = deps.authenticator.authenticate(c.req.header("authorization"));
+      const auth = pending instanceof Promise ? await pending : pending;
       const identity = auth.kind === "verified" ? auth.identity : undefined;
       const decision = await charge(c, policy, rateKey(identity, deps.clientIp(c)), foldCharge);
       for (const [name, value] of rateLimitHeaders(decision)) c.header(name, value);
@@ -110,7 +111,9 @@ export function createRouteGuard(deps: RouteGuardDeps) {
       }
       c.set("caller", identity);
       try {
-        await runAsCaller(identity, next);
+        // Anonymous (open mode) needs no scope: outside one, the upstream guard sees no caller either.
+        if (identity) await runAsCaller(identity, next);
+        else await next();
       } finally {
         if (access.audited) {
           deps.audit(identity, {

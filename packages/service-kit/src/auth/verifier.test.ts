@@ -126,10 +126,30 @@ describe("token verifier (jose)", () => {
       cacheMs: 60_000,
     });
     const token = await signed({ ...good, exp: Math.floor(clock / 1000) + 5 });
+    expect(verifier.cached?.(token)).toBeUndefined(); // never verified: the caller must verify
     const first = await verifier.verify(token);
     expect(await verifier.verify(token)).toBe(first);
+    expect(verifier.cached?.(token)).toBe(first);
     clock += 10_000;
+    expect(verifier.cached?.(token)).toBeUndefined(); // past exp: the synchronous path refuses it too
     await expect(verifier.verify(token)).rejects.toBeInstanceOf(AuthError);
+  });
+
+  test("a cached verification ends after cacheMs even for a token that is still valid", async () => {
+    let clock = Date.now();
+    const verifier = createTokenVerifier({
+      keys: createLocalJWKSet(issuer.jwks),
+      audience: "vetmesh",
+      issuer: "vetmesh-local",
+      clock: () => clock,
+      cacheMs: 1_000,
+    });
+    const token = await signed({ ...good, exp: Math.floor(clock / 1000) + 3600 });
+    await verifier.verify(token);
+    expect(verifier.cached?.(token)).toBeDefined();
+    clock += 1_500;
+    expect(verifier.cached?.(token)).toBeUndefined();
+    expect((await verifier.verify(token)).subject).toBe(good.sub);
   });
 
   test("a key from another issuer's JWKS does not verify", async () => {
@@ -151,5 +171,11 @@ describe("token verifier (jose)", () => {
     expect(bearerToken("bearer abc")).toBe("abc");
     expect(bearerToken("Basic dXNlcjpwYXNz")).toBeNull();
     expect(bearerToken("Bearer a b")).toBeNull();
+    expect(bearerToken("  Bearer  abc  ")).toBe("abc");
+    expect(bearerToken("Bearer ")).toBeNull();
+    expect(bearerToken("Bearer abc\n")).toBe("abc");
+    expect(bearerToken("Bearer ab\u00e9")).toBeNull();
+    expect(bearerToken("Bearer a,b")).toBeNull();
+    expect(bearerToken("Bearerabc")).toBeNull();
   });
 });

@@ -37,6 +37,12 @@ const claimsSchema = z
 export interface TokenVerifier {
   /** The identity of a valid token; throws {@link AuthError} for anything else. */
   verify(token: string): Promise<Identity>;
+  /**
+   * The identity of a token this verifier verified before and still trusts (its cache entry is younger
+   * than `cacheMs` and the token is not past `exp`), synchronously; undefined otherwise (call `verify`).
+   * Lets the gateway's cache-hit path skip two promise turns per request.
+   */
+  cached?(token: string): Identity | undefined;
 }
 
 /** Where the keys come from and which claims a token must carry. */
@@ -72,12 +78,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const cacheSize = options.cacheSize ?? 10_000;
   const cacheMs = options.cacheMs ?? 60_000;
   const cache = new Map<string, { identity: Identity; until: number }>();
+  const cached = (token: string, now: number): Identity | undefined => {
+    const hit = cache.get(token);
+    if (hit === undefined) return undefined;
+    if (hit.until > now) return hit.identity;
+    cache.delete(token);
+    return undefined;
+  };
   return {
+    cached: (token) => cached(token, clock()),
     async verify(token) {
       const now = clock();
-      const hit = cache.get(token);
-      if (hit && hit.until > now) return hit.identity;
-      if (hit) cache.delete(token);
+      const hit = cached(token, now);
+      if (hit) return hit;
       let payload: unknown;
       try {
         ({ payload } = await jwtVerify(token, options.keys, {
@@ -109,9 +122,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
+const TOKEN_TEXT = /^[A-Za-z0-9._~+/=-]+$/;
+
 /** Reads `Authorization: Bearer <token>`; undefined when absent, null when present but not a bearer token. */
 export function bearerToken(header: string | null | undefined): string | undefined | null {
   if (header === null || header === undefined || header === "") return undefined;
+  // What clients send (`Bearer <token>`, no padding): one scan, no trim, no match array.
+  if (header.startsWith("Bearer ") && header.charCodeAt(7) !== 32) {
+    const token = header.slice(7);
+    if (TOKEN_TEXT.test(token)) return token;
+  }
   const match = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
   return match?.[1] ?? null;
 }
