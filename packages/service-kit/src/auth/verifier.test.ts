@@ -20,6 +20,20 @@ function signed(claims: Record<string, unknown>, header: Record<string, unknown>
 }
 const good = { sub: "vet-1", role: "vet", iss: "vetmesh-local", aud: "vetmesh" };
 
+/** A verifier of the test issuer on a clock the test moves. */
+function clockedVerifier(cacheMs: number) {
+  const now = Date.now();
+  let clock = now;
+  const verifier = createTokenVerifier({
+    keys: createLocalJWKSet(issuer.jwks),
+    audience: "vetmesh",
+    issuer: "vetmesh-local",
+    clock: () => clock,
+    cacheMs,
+  });
+  return { verifier, now, advance: (ms: number) => (clock += ms) };
+}
+
 async function refusal(token: string): Promise<string> {
   try {
     await issuer.verifier().verify(token);
@@ -117,37 +131,23 @@ describe("token verifier (jose)", () => {
   }
 
   test("a verification is cached per token, but never past the token's exp", async () => {
-    let clock = Date.now();
-    const verifier = createTokenVerifier({
-      keys: createLocalJWKSet(issuer.jwks),
-      audience: "vetmesh",
-      issuer: "vetmesh-local",
-      clock: () => clock,
-      cacheMs: 60_000,
-    });
-    const token = await signed({ ...good, exp: Math.floor(clock / 1000) + 5 });
+    const { verifier, advance, now } = clockedVerifier(60_000);
+    const token = await signed({ ...good, exp: Math.floor(now / 1000) + 5 });
     expect(verifier.cached?.(token)).toBeUndefined(); // never verified: the caller must verify
     const first = await verifier.verify(token);
     expect(await verifier.verify(token)).toBe(first);
     expect(verifier.cached?.(token)).toBe(first);
-    clock += 10_000;
+    advance(10_000);
     expect(verifier.cached?.(token)).toBeUndefined(); // past exp: the synchronous path refuses it too
     await expect(verifier.verify(token)).rejects.toBeInstanceOf(AuthError);
   });
 
   test("a cached verification ends after cacheMs even for a token that is still valid", async () => {
-    let clock = Date.now();
-    const verifier = createTokenVerifier({
-      keys: createLocalJWKSet(issuer.jwks),
-      audience: "vetmesh",
-      issuer: "vetmesh-local",
-      clock: () => clock,
-      cacheMs: 1_000,
-    });
-    const token = await signed({ ...good, exp: Math.floor(clock / 1000) + 3600 });
+    const { verifier, advance, now } = clockedVerifier(1_000);
+    const token = await signed({ ...good, exp: Math.floor(now / 1000) + 3600 });
     await verifier.verify(token);
     expect(verifier.cached?.(token)).toBeDefined();
-    clock += 1_500;
+    advance(1_500);
     expect(verifier.cached?.(token)).toBeUndefined();
     expect((await verifier.verify(token)).subject).toBe(good.sub);
   });
