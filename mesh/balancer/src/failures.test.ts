@@ -6,6 +6,7 @@ import {
   isConnectionLost,
   isIdempotent,
   isInstanceFailure,
+  isSessionRefusingStreams,
   isUnprocessed,
 } from "./failures.ts";
 
@@ -32,6 +33,18 @@ describe("failure classification", () => {
     expect(isConnectFailure(withCause("ERR_HTTP2_GOAWAY_SESSION"))).toBe(false);
     expect(isUnprocessed(withCause("ERR_HTTP2_GOAWAY_SESSION"))).toBe(true);
     expect(isUnprocessed(withCause("ERR_HTTP2_INVALID_SESSION"))).toBe(true);
+    // Bun under load: the same GOAWAY error without its code, reported by connect-node as Internal.
+    const uncoded = new ConnectError(
+      "New streams cannot be created after receiving a GOAWAY",
+      Code.Internal,
+      undefined,
+      undefined,
+      new Error("New streams cannot be created after receiving a GOAWAY"),
+    );
+    expect(isUnprocessed(uncoded)).toBe(true);
+    expect(isSessionRefusingStreams(uncoded)).toBe(true);
+    expect(isConnectFailure(uncoded)).toBe(false);
+    expect(isSessionRefusingStreams(new ConnectError("told to fail", Code.Internal))).toBe(false);
     expect(isUnprocessed(withCause("ECONNRESET"))).toBe(false);
     expect(isConnectFailure(withCause("ECONNRESET"))).toBe(false);
     expect(isConnectFailure(new ConnectError("told to fail", Code.Unavailable))).toBe(false);

@@ -13,6 +13,21 @@ const connectCodes = new Set([
 
 /** A stream never opened on a session that got GOAWAY (or was already destroyed): nothing was sent. */
 const unsentCodes = new Set(["ERR_HTTP2_GOAWAY_SESSION", "ERR_HTTP2_INVALID_SESSION"]);
+/**
+ * The same two errors by their Node messages: under load Bun 1.4.5 raises them
+ * without the code, and connect-node reports them as `Internal` (seen in a
+ * loaded run of tests/mesh/balancer-failover: "[internal] New streams cannot
+ * be created after receiving a GOAWAY").
+ */
+const unsentMessages =
+  /New streams cannot be created after receiving a GOAWAY|The session has been destroyed/;
+
+/** Whether one link of an error's cause chain says its stream was never opened. */
+function isUnsentLink(link: unknown): boolean {
+  const { code, message } = link as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && unsentCodes.has(code)) return true;
+  return typeof message === "string" && unsentMessages.test(message);
+}
 
 function chain(error: unknown): unknown[] {
   const out: unknown[] = [];
@@ -47,10 +62,7 @@ export function isConnectFailure(error: unknown): boolean {
  * 1597 of 3000 calls failed in one loaded run of tests/mesh/balancer-failover.
  */
 export function isSessionRefusingStreams(error: unknown): boolean {
-  return chain(error).some((link) => {
-    const code = (link as { code?: unknown }).code;
-    return typeof code === "string" && unsentCodes.has(code);
-  });
+  return chain(error).some(isUnsentLink);
 }
 
 /**
@@ -63,8 +75,7 @@ export function isSessionRefusingStreams(error: unknown): boolean {
  */
 export function isUnprocessed(error: unknown): boolean {
   return chain(error).some((link) => {
-    const code = (link as { code?: unknown }).code;
-    if (typeof code === "string" && unsentCodes.has(code)) return true;
+    if (isUnsentLink(link)) return true;
     const message = (link as { message?: unknown }).message;
     return typeof message === "string" && message.includes("REFUSED_STREAM");
   });

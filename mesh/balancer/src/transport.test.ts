@@ -71,6 +71,29 @@ describe("balanced transport", () => {
     await balancer.close();
   });
 
+  test("a call never sent (connection refused) moves on past the retry budget: two dead instances, the third answers", async () => {
+    const closed = Bun.serve({ port: 0, fetch: () => new Response() });
+    const deadAddress = `127.0.0.1:${closed.port}`;
+    await closed.stop(true);
+    const live = upstreams[0]!.endpoint;
+    const ids = ["dead-a", "dead-b", live.instanceId];
+    let key = "";
+    for (let i = 0; !key; i++) if (createRing(ids).order(`k${i}`)[2] === live.instanceId) key = `k${i}`;
+    const balancer = createStaticBalancer({
+      services: {
+        demo: [
+          { instanceId: "dead-a", grpcAddress: deadAddress },
+          { instanceId: "dead-b", grpcAddress: deadAddress },
+          live,
+        ],
+      },
+      metrics: { registry: new Registry() },
+    });
+    const client = createClient(DemoService, balancer.transport("demo"));
+    expect((await client.ping({}, keyed(key))).instanceId).toBe(live.instanceId);
+    await balancer.close();
+  });
+
   test("only once: when the next instance fails too, the caller gets its Unavailable", async () => {
     const { balancer, client } = setup();
     const [owner, next, third] = ring().order("alice");

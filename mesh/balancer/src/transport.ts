@@ -67,9 +67,10 @@ function outcome(
 /**
  * A real Connect Transport over the instances of one service: picks an
  * instance per call (consistent hash of the routing key, else round-robin),
- * reports outcomes to outlier ejection, and retries once on the next instance
- * when nothing was sent (connection failure, any method) or when an
- * idempotent method got Unavailable, within the caller's deadline.
+ * reports outcomes to outlier ejection, and moves to the next instance when
+ * nothing was sent (connection or stream refused, any method: as many times as
+ * there are instances) or, once, when an idempotent method got Unavailable,
+ * within the caller's deadline.
  * Streams are not retried (their input may be consumed already).
  */
 export function createBalancedTransport(deps: Deps, options: BalancedTransportOptions = {}): Transport {
@@ -94,9 +95,12 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
     async unary(method, signal, timeoutMs, header, input, contextValues) {
       const started = performance.now();
       const { headers, candidates } = await pick(header, timeoutMs);
-      const attempts = Math.min(1 + retries, candidates.length);
+      // A call that failed after it may have been sent uses the retry budget; one that
+      // was never sent (refused connection, stream refused, session taking no new
+      // streams) moves to the next instance without it: nothing ran, so it is safe.
+      let retriesLeft = retries;
       let lastError: unknown;
-      for (let attempt = 0; attempt < attempts; attempt++) {
+      for (let attempt = 0; attempt < candidates.length; attempt++) {
         const member = candidates[attempt]!;
         const instance = member.endpoint.instanceId;
         let remaining: number | undefined;
@@ -133,6 +137,10 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
           const retryable =
             connect || unprocessed || (code === Code.Unavailable && isIdempotent(method.idempotency));
           if (!retryable || signal?.aborted) throw error;
+          if (!connect && !unprocessed) {
+            if (retriesLeft === 0) break;
+            retriesLeft--;
+          }
           deps.logger?.debug("retrying on next instance", { target, instance, code: Code[code] });
         }
       }
