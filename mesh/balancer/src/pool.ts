@@ -35,6 +35,8 @@ export interface ServicePool {
    * so a burst of failures on one dead session reconnects once.
    */
   reconnect(id: string, transport: Member["transport"]): void;
+  /** The instance's current member (after a reconnect, its fresh transport); undefined once it left. */
+  member(id: string): Member | undefined;
   success(id: string): void;
   failure(id: string, kind: FailureKind): void;
   endpoints(): Endpoint[];
@@ -115,6 +117,10 @@ export function createServicePool(options: {
       members.set(id, { endpoint: member.endpoint, transport: tracked.transport, tracked });
       metrics.reconnects.inc({ target, target_instance: id });
       logger?.debug("session took no new streams; reconnecting", { target, instance: id });
+    },
+    member(id) {
+      const member = members.get(id);
+      return member && { endpoint: member.endpoint, transport: member.transport };
     },
     success: (id) => outlier.success(id),
     failure(id, kind) {

@@ -100,6 +100,8 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
       // streams) moves to the next instance without it: nothing ran, so it is safe.
       let retriesLeft = retries;
       let lastError: unknown;
+      // Instances already tried again on their fresh session in this call (at most once each).
+      const refreshed = new Set<string>();
       for (let attempt = 0; attempt < candidates.length; attempt++) {
         const member = candidates[attempt]!;
         const instance = member.endpoint.instanceId;
@@ -137,6 +139,14 @@ export function createBalancedTransport(deps: Deps, options: BalancedTransportOp
           const retryable =
             connect || unprocessed || (code === Code.Unavailable && isIdempotent(method.idempotency));
           if (!retryable || signal?.aborted) throw error;
+          // The session took no new streams and was just replaced: the instance itself is fine, try it again.
+          const fresh = isSessionRefusingStreams(error) ? pool.member(instance) : undefined;
+          if (fresh && fresh.transport !== member.transport && !refreshed.has(instance)) {
+            refreshed.add(instance);
+            candidates[attempt] = fresh;
+            attempt--;
+            continue;
+          }
           if (!connect && !unprocessed) {
             if (retriesLeft === 0) break;
             retriesLeft--;
