@@ -70,14 +70,20 @@ test(
     const third = await mesh.startOwner("owner-3");
     await eventually(async () => (await mesh.listInstances("owner")).includes("owner-3"), 10_000);
     const before = third.lines.length;
-    const spread = await runLoad({
-      count: 300,
-      concurrency: 4,
-      request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
-    });
-    expect(failures(spread), describeTally(spread)).toBe(0);
-    const served = third.lines.slice(before).filter((line) => line.includes("ListPets")).length;
-    expect(served).toBeGreaterThan(0);
+    // The gateway's balancer learns of owner-3 from its own watch, a moment after discovery lists it, and
+    // cached reads never reach an owner: rounds of reads until owner-3 served one (bounded), none failing.
+    const servedByThird = () => third.lines.slice(before).some((line) => line.includes("ListPets"));
+    const failedRounds: string[] = [];
+    await eventually(async () => {
+      const spread = await runLoad({
+        count: 300,
+        concurrency: 4,
+        request: (i) => getUrl(`${gateway}/api/owner/${encodeURIComponent(emails[i % emails.length]!)}/pets`),
+      });
+      if (failures(spread) > 0) failedRounds.push(describeTally(spread));
+      return servedByThird();
+    }, 30_000);
+    expect(failedRounds).toEqual([]);
   },
   LOAD_TEST_MS,
 );
